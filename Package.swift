@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Fovea",
+    products: [
+        .library(name: "FoveaTensor", targets: ["FoveaTensor"]),
+        .library(name: "FoveaKernels", targets: ["FoveaKernels"]),
+        .library(name: "FoveaNN", targets: ["FoveaNN"]),
+        .library(name: "FoveaGeometry", targets: ["FoveaGeometry"]),
+        .library(name: "FoveaModels", targets: ["FoveaModels"]),
+        .executable(name: "fovea", targets: ["fovea"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "FoveaTensor"),
+        .target(name: "FoveaKernels", dependencies: ["FoveaTensor"]),
+        .target(name: "FoveaGeometry"),
+        .target(name: "FoveaNN", dependencies: ["FoveaTensor", "FoveaKernels", "FoveaGeometry"]),
+        .target(name: "FoveaModels", dependencies: ["FoveaGeometry", "FoveaNN"]),
+        .executableTarget(
+            name: "fovea",
+            dependencies: [
+                "FoveaTensor", "FoveaNN", "FoveaGeometry", "FoveaModels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FoveaTensorTests", dependencies: ["FoveaTensor"]),
+        .testTarget(name: "FoveaKernelsTests", dependencies: ["FoveaKernels", "FoveaTensor"]),
+        .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaKernels", "FoveaTensor"]),
+        .testTarget(name: "FoveaGeometryTests", dependencies: ["FoveaGeometry"]),
+        .testTarget(name: "FoveaModelsTests", dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

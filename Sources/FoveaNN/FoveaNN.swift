@@ -1,0 +1,2 @@
+/// Layers, losses, models, optimizers, gradient checking and training.
+public enum FoveaNN {}
