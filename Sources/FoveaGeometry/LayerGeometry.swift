@@ -6,7 +6,7 @@ public enum PoolPaddingRule: Sendable, Hashable {
     case pytorch
 }
 
-/// Propagates sizes, channels and receptive fields through one single-input node.
+/// Propagates sizes, channels and receptive fields through one node.
 struct LayerGeometry {
     let node: Node
     let networkInputSize: [Int]
@@ -15,8 +15,25 @@ struct LayerGeometry {
     var name: String { node.name }
     var rank: Int { networkInputSize.count }
 
-    /// The node's output and its parameter count.
-    func output(from input: TensorState) throws(GeometryError) -> (TensorState, parameters: Int?) {
+    /// The node's output, its parameter count and, for merges, the alignment diagnosis.
+    func output(from inputs: [(name: String, state: TensorState)]) throws(GeometryError)
+        -> (TensorState, parameters: Int?, merge: MergeDiagnosis?) {
+        switch node.layer {
+        case .add, .multiply, .concat:
+            let (state, diagnosis) = try MergeGeometry(node: node, networkInputSize: networkInputSize).output(from: inputs)
+            return (state, 0, diagnosis)
+        default:
+            guard inputs.count == 1, let input = inputs.first else {
+                throw .invalidParameter(node: name, parameter: "inputs", axis: nil, value: inputs.count,
+                                        requirement: "must be exactly 1")
+            }
+            let (state, parameters) = try output(from: input.state)
+            return (state, parameters, nil)
+        }
+    }
+
+    /// The output of a single-input layer and its parameter count.
+    private func output(from input: TensorState) throws(GeometryError) -> (TensorState, parameters: Int?) {
         var result = input
         var parameters: Int? = 0
         switch node.layer {
@@ -111,7 +128,7 @@ struct LayerGeometry {
                 parameters = nil
             }
         case .add, .multiply, .concat:
-            // Merges are analysed by `MergeGeometry`; a single-input merge is an identity.
+            // A merge of one tensor (Network allows none; kept for exhaustiveness) is an identity.
             break
         }
         return (result, parameters)

@@ -34,21 +34,9 @@ public struct NetworkGeometry: Sendable {
         for node in network.nodes {
             // Network guarantees that inputs exist and precede the node.
             let inputs = node.inputs.compactMap { name in positions[name].map { (name: name, state: states[$0]) } }
-            let state: TensorState, parameters: Int?
-            switch node.layer {
-            case .add, .multiply, .concat:
-                let (merged, diagnosis) = try MergeGeometry(node: node, networkInputSize: size).output(from: inputs)
-                state = merged
-                parameters = 0
-                merges.append(diagnosis)
-            default:
-                guard let input = inputs.first else {
-                    throw .invalidParameter(node: node.name, parameter: "inputs", axis: nil, value: 0,
-                                            requirement: "must name one tensor")
-                }
-                (state, parameters) = try LayerGeometry(node: node, networkInputSize: size,
-                                                        poolPaddingRule: poolPaddingRule).output(from: input.state)
-            }
+            let (state, parameters, diagnosis) = try LayerGeometry(node: node, networkInputSize: size,
+                                                                   poolPaddingRule: poolPaddingRule).output(from: inputs)
+            if let diagnosis { merges.append(diagnosis) }
             positions[node.name] = states.count
             states.append(state)
             tensors.append(TensorGeometry(name: node.name, layer: node.layer, inputs: node.inputs, state: state,
