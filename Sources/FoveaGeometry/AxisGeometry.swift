@@ -69,9 +69,15 @@ public struct AxisGeometry: Sendable, Hashable {
     /// i.e. in padding; 0 for a unit that sees nothing.
     public func paddedCount(ofUnit i: Int) -> Int {
         guard let range = interval(ofUnit: i) else { return 0 }
-        let before = range.lowerBound < 0 ? Swift.min(range.upperBound, -1) - range.lowerBound + 1 : 0
-        let afterStart = Swift.max(range.lowerBound, inputSize)
-        let after = range.upperBound >= inputSize ? range.upperBound - afterStart + 1 : 0
-        return before + after
+        // Counts of the parts below 0 and above N − 1, saturating at Int.max for absurd intervals.
+        func count(_ lo: Int, _ hi: Int) -> Int {
+            guard lo <= hi else { return 0 }
+            let (width, overflow) = hi.subtractingReportingOverflow(lo)
+            return overflow || width == Int.max ? Int.max : width + 1
+        }
+        let before = count(range.lowerBound, Swift.min(range.upperBound, -1))
+        let after = count(Swift.max(range.lowerBound, inputSize), range.upperBound)
+        let (total, overflow) = before.addingReportingOverflow(after)
+        return overflow ? Int.max : total
     }
 }

@@ -42,7 +42,11 @@ extension AxisMap {
     func transposedWindow(kernel k: Int, stride s: Int, dilation d: Int, padBegin: Int,
                           inputCount: Int, outputCount n: Int) throws(AxisError) -> AxisMap {
         var builder = try TableBuilder(count: n)
-        for i in 0..<inputCount {
+        // Only inputs whose taps can land in [0, n − 1] matter.
+        let firstInput = Swift.max(0, ceilDivision(try padBegin.minus((k - 1).times(d)), s))
+        let lastInput = Swift.min(inputCount - 1, floorDivision(try (n - 1).plus(padBegin), s))
+        guard firstInput <= lastInput else { return try builder.build() }
+        for i in firstInput...lastInput {
             guard let source = try span(ofUnit: i) else { continue }
             let base = try i.times(s).minus(padBegin)
             let firstTap = Swift.max(0, ceilDivision(try 0.minus(base), d))

@@ -85,6 +85,20 @@ import Testing
         #expect(try size(.slice(Slice(start: [1], end: [8], step: [3])), input: [10]) == [3])
     }
 
+    /// 3-D: [5, 8, 9], kernel 3 stride [1, 2, 2] padding 1 → [5, 4, 5]; then [1, 3, 3] valid → [5, 2, 3].
+    /// Receptive fields: depth 3/1/1, height and width 3 + 2·2 = 7, S 2, P 1.
+    @Test func threeDimensionalNetwork() throws {
+        let net = try Build.chain([5, 8, 9], [
+            Build.conv([3, 3, 3], stride: [1, 2, 2], padding: .symmetric([1, 1, 1])),
+            Build.conv([1, 3, 3]),
+        ])
+        let t = try #require(try NetworkGeometry(net)["l1"])
+        #expect(t.outputSize == [5, 2, 3])
+        #expect(t.axes.map(\.affine) == [AffineReceptiveField(size: 3, stride: 1, padding: 1),
+                                          AffineReceptiveField(size: 7, stride: 2, padding: 1),
+                                          AffineReceptiveField(size: 7, stride: 2, padding: 1)])
+    }
+
     @Test func elementWiseMergesBroadcastSizeOne() throws {
         let net = try Build.network([6, 6], [
             ("map", Build.conv([1, 1]), ["input"]),
