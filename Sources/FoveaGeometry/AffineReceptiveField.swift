@@ -2,9 +2,11 @@
 public struct ChainLayer: Sendable, Hashable {
     /// Kernel extent before dilation.
     public var kernel: Int
+    /// Step between windows.
     public var stride: Int
     /// Padding before the first input unit (the end padding does not affect the receptive field).
     public var padding: Int
+    /// Spacing between taps; the effective kernel is `dilation·(kernel − 1) + 1`.
     public var dilation: Int
 
     public init(kernel: Int, stride: Int = 1, padding: Int = 0, dilation: Int = 1) {

@@ -1,5 +1,6 @@
 /// Output sizes, channels and receptive fields of every tensor of a network at one input size.
 public struct NetworkGeometry: Sendable {
+    /// The analysed network.
     public let network: Network
     /// The analysed input size, one entry per spatial axis.
     public let inputSize: [Int]

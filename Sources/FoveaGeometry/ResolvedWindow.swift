@@ -1,5 +1,6 @@
 /// A sliding window resolved for one input size: explicit padding per axis and the output size.
 public struct ResolvedWindow: Sendable, Hashable {
+    /// Kernel, stride and dilation per axis, as in the window.
     public let kernel: [Int]
     public let stride: [Int]
     public let dilation: [Int]
@@ -32,57 +33,56 @@ extension SlidingWindow {
         }
         var begin = [Int](), end = [Int](), output = [Int]()
         for axis in 0..<rank {
-            let n = inputSize[axis], k = kernel[axis], s = stride[axis]
-            let (pb, pe, out): (Int, Int, Int)
-            do {
-                let effective = try AffineReceptiveField.effectiveKernel(k, dilation[axis])
-                switch padding {
-                case .sameUpper, .sameLower:
-                    let count = ceilDivision(n, s)
-                    let total = Swift.max(try (count - 1).times(s).plus(effective).minus(n), 0)
-                    let half = total / 2
-                    (pb, pe, out) = padding == .sameUpper ? (half, total - half, count) : (total - half, half, count)
-                case .valid:
-                    (pb, pe, out) = try Self.explicitOutput(n, 0, 0, effective, s, ceilMode, node, axis)
-                case .explicit(let padBegin, let padEnd):
-                    for (name, list) in [("padding begin", padBegin), ("padding end", padEnd)] {
-                        guard list.count == rank else {
-                            throw GeometryError.rankMismatch(node: node, parameter: name, count: list.count,
-                                                             spatialRank: rank)
-                        }
-                        guard list[axis] >= 0 else {
-                            throw GeometryError.invalidParameter(node: node, parameter: name, axis: axis,
-                                                                 value: list[axis], requirement: "must not be negative")
-                        }
-                    }
-                    (pb, pe, out) = try Self.explicitOutput(n, padBegin[axis], padEnd[axis], effective, s,
-                                                            ceilMode, node, axis)
+            let n = inputSize[axis], s = stride[axis]
+            let effective = try Self.onAxis(node, axis) { () throws(AxisError) in
+                try AffineReceptiveField.effectiveKernel(kernel[axis], dilation[axis])
+            }
+            let (pb, pe): (Int, Int)
+            switch padding {
+            case .sameUpper, .sameLower:
+                let count = ceilDivision(n, s)
+                let total = try Self.onAxis(node, axis) { () throws(AxisError) in
+                    Swift.max(try (count - 1).times(s).plus(effective).minus(n), 0)
                 }
-            } catch let error as GeometryError {
-                throw error
-            } catch let error as AxisError {
-                throw GeometryError(error, node: node, axis: axis)
-            } catch {
-                throw .overflow(node: node, axis: axis)
+                (pb, pe) = padding == .sameUpper ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
+                begin.append(pb)
+                end.append(pe)
+                output.append(count)
+                continue
+            case .valid:
+                (pb, pe) = (0, 0)
+            case .explicit(let padBegin, let padEnd):
+                for (name, list) in [("padding begin", padBegin), ("padding end", padEnd)] {
+                    guard list.count == rank else {
+                        throw .rankMismatch(node: node, parameter: name, count: list.count, spatialRank: rank)
+                    }
+                    guard list[axis] >= 0 else {
+                        throw .invalidParameter(node: node, parameter: name, axis: axis, value: list[axis],
+                                                requirement: "must not be negative")
+                    }
+                }
+                (pb, pe) = (padBegin[axis], padEnd[axis])
+            }
+            // Floor rule, or ceil rule dropping a last window that would start in the end padding.
+            let padded = try Self.onAxis(node, axis) { () throws(AxisError) in try n.plus(pb).plus(pe) }
+            guard effective <= padded else {
+                throw .kernelExceedsInput(node: node, axis: axis, effectiveKernel: effective, paddedInput: padded)
+            }
+            let span = padded - effective
+            var count = (ceilMode ? ceilDivision(span, s) : span / s) + 1
+            if ceilMode, try Self.onAxis(node, axis, { () throws(AxisError) in try (count - 1).times(s).minus(pb) }) >= n {
+                count -= 1
             }
             begin.append(pb)
             end.append(pe)
-            output.append(out)
+            output.append(count)
         }
         return ResolvedWindow(kernel: kernel, stride: stride, dilation: dilation, padBegin: begin,
                               padEnd: end, outputSize: output)
     }
 
-    /// Floor rule, or ceil rule dropping a last window that would start in the end padding.
-    private static func explicitOutput(_ n: Int, _ pb: Int, _ pe: Int, _ effective: Int, _ s: Int,
-                                       _ ceilMode: Bool, _ node: String, _ axis: Int) throws -> (Int, Int, Int) {
-        let padded = try n.plus(pb).plus(pe)
-        guard effective <= padded else {
-            throw GeometryError.kernelExceedsInput(node: node, axis: axis, effectiveKernel: effective, paddedInput: padded)
-        }
-        let span = padded - effective
-        var out = (ceilMode ? ceilDivision(span, s) : span / s) + 1
-        if ceilMode, try (out - 1).times(s) >= n.plus(pb) { out -= 1 }
-        return (pb, pe, out)
+    private static func onAxis<T>(_ node: String, _ axis: Int,
+                                  _ body: () throws(AxisError) -> T) throws(GeometryError) -> T {
+        do { return try body() } catch { throw GeometryError(error, node: node, axis: axis) }
     }
 }
