@@ -175,6 +175,10 @@ import Testing
         // Writing into an existing directory keeps what else it holds.
         try FileManager.default.createDirectory(atPath: s.path("kept"), withIntermediateDirectories: false)
         try s.writeRaw("kept/note.txt", [1, 2, 3])
+        let failing = try run(["grad", "conv2d", "--input", s.path("x.npy"), "--weight", s.path("w.npy"),
+                               "--target", s.path("t.npy"), "--out", s.path("kept")])  // 3×3 output vs 2×2 target
+        #expect(failing.status == 2)
+        #expect(s.contents("kept") == ["note.txt"])
         let r = try run(arguments + ["--out", s.path("kept")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(s.contents("kept") == ["grad_input.npy", "grad_weight.npy", "loss.npy", "note.txt", "output.npy"])
