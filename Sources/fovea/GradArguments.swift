@@ -115,18 +115,15 @@ func readTensor(_ path: String, option: String) throws -> Tensor {
 /// `parameterFiles` names the files of the layer's parameter gradients, in parameter order.
 func runGradient(_ layer: some Module, input: Tensor, upstream: Upstream, parameterFiles: [String],
                  outputDirectory: String) throws {
-    let run: LayerRun
-    do {
-        run = try layer.run(input, upstream: upstream)
-    } catch let error as LayerError {
-        if case .gradient = upstream, case .shapeMismatch(_, "gradient of the output", let expected, let actual) = error {
-            throw CommandError(description: "--grad-output: shape \(actual) does not match the output shape \(expected)")
-        }
-        if case .shapeMismatch(_, "target", let expected, let actual) = error {
-            throw CommandError(description: "--target: shape \(actual) does not match the output shape \(expected)")
-        }
-        throw error
+    let outputShape = try layer.outputShape(forInput: input.shape)
+    let (option, given) = switch upstream {
+    case let .mse(target, _): ("--target", target.shape)
+    case let .gradient(gradient): ("--grad-output", gradient.shape)
     }
+    guard given == outputShape else {
+        throw CommandError(description: "\(option): shape \(given) does not match the output shape \(outputShape)")
+    }
+    let run = try layer.run(input, upstream: upstream)
     var files = [("output.npy", run.pass.output), ("grad_input.npy", run.gradients.input)]
     files += zip(parameterFiles, run.gradients.parameters).map { ($0, $1) }
     if let loss = run.loss { files.append(("loss.npy", Tensor(scalar: Float(loss)))) }
