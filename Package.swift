@@ -27,7 +27,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "FoveaTensorTests", dependencies: ["FoveaTensor"]),
+        .testTarget(name: "FoveaTensorTests", dependencies: ["FoveaTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "FoveaKernelsTests", dependencies: ["FoveaKernels", "FoveaTensor"]),
         .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaKernels", "FoveaTensor", "FoveaGeometry"],
                     exclude: ["Fixtures"]),
