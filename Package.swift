@@ -19,7 +19,8 @@ let package = Package(
         .target(name: "FoveaKernels", dependencies: ["FoveaTensor"]),
         .target(name: "FoveaGeometry"),
         .target(name: "FoveaNN", dependencies: ["FoveaTensor", "FoveaKernels", "FoveaGeometry"]),
-        .target(name: "FoveaModels", dependencies: ["FoveaGeometry", "FoveaNN"]),
+        .target(name: "FoveaModels", dependencies: ["FoveaGeometry", "FoveaNN"],
+                resources: [.copy("Datasets/DigitsData")]),
         .executableTarget(
             name: "fovea",
             dependencies: [

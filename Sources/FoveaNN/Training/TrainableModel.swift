@@ -40,12 +40,15 @@ public struct TrainableModel: Sendable {
         case concat
     }
 
-    /// Builds the model for images of `inputShape` (`[C, H, W]`) and initialises every
+    /// Builds the model for images of `inputShape` (`[C, H, W]`, which must be the network's
+    /// input channels, when given, and input size) and initialises every
     /// parameter as PyTorch does by default (see `DefaultInitialization`), drawing from `generator`
     /// in node order, weight before bias.
     /// - Throws: `ModelError` naming the node for an unsupported layer, a missing channel count,
     ///   a layer that cannot run on its input, or an output that is not `[N, classes]`.
-    public init(network: Network, inputShape: [Int], generator: inout SplitMix64) throws(ModelError) {
+    /// `source` names the images in the error for a shape mismatch.
+    public init(network: Network, inputShape: [Int], source: String = "the data",
+                generator: inout SplitMix64) throws(ModelError) {
         let model = network.name
         guard inputShape.count == 3, inputShape.allSatisfy({ $0 >= 1 }) else {
             throw .invalidOutput(model: model, detail: "images must be C×H×W with every size ≥ 1, got \(inputShape)")
@@ -53,9 +56,9 @@ public struct TrainableModel: Sendable {
         guard network.spatialRank == 2 else {
             throw .invalidOutput(model: model, detail: "has \(network.spatialRank) spatial axes; training takes 2-D images")
         }
-        if let channels = network.inputChannels, channels != inputShape[0] {
-            throw .inputMismatch(model: model, expected: [channels] + network.inputSize, actual: inputShape,
-                                 source: "the data")
+        let declared = [network.inputChannels ?? inputShape[0]] + network.inputSize
+        guard declared == inputShape else {
+            throw .inputMismatch(model: model, expected: declared, actual: inputShape, source: source)
         }
         guard network.outputs.count == 1, let output = network.outputs.first else {
             throw .invalidOutput(model: model, detail: "has \(network.outputs.count) outputs; a classifier has exactly one")

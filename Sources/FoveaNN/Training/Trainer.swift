@@ -141,7 +141,8 @@ public struct Trainer: Sendable {
         return metrics
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    /// A duration in seconds.
+    public static func seconds(_ duration: Duration) -> Double {
         let (whole, fraction) = duration.components
         return Double(whole) + Double(fraction) * 1e-18
     }
