@@ -83,6 +83,7 @@ struct Train: ParsableCommand {
         var initialization = configuration.generator(.initialization)
         let model = try TrainableModel(network: network, inputShape: data.imageShape, source: run.dataset.shortName,
                                        generator: &initialization)
+        try data.checkLabels(classes: model.classes)
         var split = configuration.generator(.split)
         let (train, test) = try data.stratifiedSplit(testFraction: configuration.testFraction, generator: &split)
         let trainer = try Trainer(configuration: configuration, train: train, test: test)
