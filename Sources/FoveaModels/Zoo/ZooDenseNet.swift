@@ -4,9 +4,9 @@ extension ZooGraph {
     /// torchvision `densenet121` (growth 32, blocks 6-12-24-16, bottleneck width 128).
     ///
     /// Each dense layer starts by concatenating everything produced so far in its block
-    /// (`denselayerN.cat`); the first layer's concatenation has a single input and is the
-    /// identity, so it is a pointwise `cat` node. Each block ends with the concatenation of
-    /// its input and all its layers' outputs (`denseblockN.cat`).
+    /// (`denselayerN.cat`); the first layer's concatenation has a single input, so it is a
+    /// pointwise `identity` node. Each block ends with the concatenation of its input and all
+    /// its layers' outputs (`denseblockN.cat`).
     static func denseNet121() -> ZooGraph {
         let growth = 32
         var g = ZooGraph()
@@ -21,7 +21,7 @@ extension ZooGraph {
             for l in 1...layers {
                 let p = "\(block).denselayer\(l)"
                 var y = features.count == 1
-                    ? g.pointwise("\(p).cat", "cat", x)
+                    ? g.pointwise("\(p).cat", "identity", x)
                     : g.concat("\(p).cat", features)
                 y = g.batchNorm("\(p).norm1", y)
                 y = g.pointwise("\(p).relu1", "relu", y)
