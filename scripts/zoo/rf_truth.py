@@ -190,7 +190,7 @@ def main(path, names):
             "torchvision": tvimport.torchvision.__version__,
             "made_by": "scripts/zoo/rf_truth.py",
             "convention": "unit i sees input [i*S-P, i*S-P+r-1], per axis [h, w]",
-            "method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
+            "method": " ".join(__doc__.strip().split("\n\n")[1:3]).replace("\n", " "),
         },
         "models": {},
     }
