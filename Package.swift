@@ -37,7 +37,10 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "FoveaCLITests", dependencies: ["fovea", "FoveaTensor"]),
         .testTarget(name: "FoveaGeometryTests", dependencies: ["FoveaGeometry"]),
-        .testTarget(name: "FoveaModelsTests", dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"]),
+        .testTarget(
+            name: "FoveaModelsTests", dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
