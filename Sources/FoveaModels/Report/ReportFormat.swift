@@ -83,7 +83,16 @@ extension RFReport {
                 if check.expected != check.analytic { line += " → \(Self.interval(check.expected))" }
                 line += ", gradient \(Self.interval(check.measured))"
                 if check.holes > 0 { line += " with \(check.holes) hole" + (check.holes == 1 ? "" : "s") }
-                lines.append(line + (check.agrees ? "  ok" : "  DISAGREES"))
+                if check.agreesUpToPadding, let expected = check.expected, let measured = check.measured {
+                    let missing = [(expected.lowerBound, measured.lowerBound - 1), (measured.upperBound + 1, expected.upperBound)]
+                        .filter { $0.0 <= $0.1 }.map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)–\($0.1)" }
+                    let plural = missing.count > 1 || missing[0].contains("–")
+                    line += "  ok (input pixel\(plural ? "s" : "") \(missing.joined(separator: ", ")) "
+                        + "\(plural ? "are" : "is") in the interval only through padding)"
+                } else {
+                    line += check.agrees ? "  ok" : "  DISAGREES"
+                }
+                lines.append(line)
             }
             for field in node.fields {
                 var line = "  axis \(field.axis): measured " + Self.field(field.measured) + " at input \(field.inputSize)"

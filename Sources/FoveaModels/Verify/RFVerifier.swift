@@ -53,6 +53,10 @@ public enum RFVerifier {
                 let pair = try measure(tensor.name, axis: axis, units: [(grown.centre, .centre), (grown.centre + 1, .next)],
                                        in: grown.geometry)
                 checks += pair
+                guard let analyticAtGrownSize = grownTensor.axes[axis].affine else {
+                    notes.append("axis \(axis): not affine at input \(grown.geometry.inputSize[axis]); checked unit by unit")
+                    continue
+                }
                 var measured: AffineReceptiveField?
                 if let a = pair[0].measured, let b = pair[1].measured, a.count == b.count {
                     let stride = b.lowerBound - a.lowerBound
@@ -60,7 +64,7 @@ public enum RFVerifier {
                                                     padding: grown.centre * stride - a.lowerBound)
                 }
                 fields.append(.init(axis: axis, inputSize: grown.geometry.inputSize[axis], measured: measured,
-                                    analyticAtGrownSize: grownTensor.axes[axis].affine,
+                                    analyticAtGrownSize: analyticAtGrownSize,
                                     analytic: tensor.axes[axis].affine))
             }
         } catch {
