@@ -61,8 +61,11 @@ public struct SpecFile: Sendable {
         do {
             return try NetworkGeometry(network, inputSize: inputSize)
         } catch {
-            let line = error.node.flatMap { nodeLines[$0] } ?? (error.node == nil ? inputLine : nil)
-            throw SpecError(file: file, line: line, field: nil, message: error.description)
+            guard let node = error.node else {
+                throw SpecError(file: file, line: inputLine, field: nil, message: error.description)
+            }
+            let size = (inputSize ?? network.inputSize).map(String.init).joined(separator: "×")
+            throw SpecError(file: file, line: nodeLines[node], field: nil, message: "\(error.description) (input \(size))")
         }
     }
 
