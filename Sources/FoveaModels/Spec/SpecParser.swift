@@ -104,7 +104,7 @@ struct SpecParser {
         }
         fields = LayerFields(mapping: fields.mapping, primary: fields.primary,
                              primaryKey: fields.primary == nil ? nil : SpecOperation.primaryParameter(of: op),
-                             owner: item)
+                             owner: fields.owner)
         if fields.primary != nil, fields.primaryKey == nil {
             throw fields.primary!.error("'\(op)' takes no value (write '- \(op)')")
         }
