@@ -18,24 +18,43 @@ enum JSONValue {
     }
 
     /// The document, indented by two spaces per level.
-    func rendered(indent: String = "") -> String {
+    func rendered() -> String {
+        var text = ""
+        text.reserveCapacity(1 << 18)  // the largest zoo report is ~200 kB; avoids repeated regrowth
+        write(to: &text, indent: "")
+        return text
+    }
+
+    private func write(to text: inout String, indent: String) {
         switch self {
-        case .null: return "null"
-        case .bool(let value): return value ? "true" : "false"
-        case .int(let value): return String(value)
-        case .number(let value): return ReportNumber.json(value)
-        case .string(let value): return Self.quoted(value)
+        case .null: text += "null"
+        case .bool(let value): text += value ? "true" : "false"
+        case .int(let value): text += String(value)
+        case .number(let value): text += ReportNumber.json(value)
+        case .string(let value): Self.quote(value, into: &text)
         case .array(let items):
-            if items.allSatisfy({ $0.isFlat || $0.isFlatContainer }) { return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]" }
+            let inline = items.allSatisfy { $0.isFlat || $0.isFlatContainer }
             let inner = indent + "  "
-            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-        case .object(let pairs):
-            if pairs.allSatisfy({ $0.1.isFlat || $0.1.isFlatContainer }) && pairs.count <= 16 && !isTopLevel(indent) {
-                return "{" + pairs.map { Self.quoted($0.0) + ": " + $0.1.rendered() }.joined(separator: ", ") + "}"
+            text += inline ? "[" : "[\n"
+            for (i, item) in items.enumerated() {
+                if i > 0 { text += inline ? ", " : ",\n" }
+                if !inline { text += inner }
+                item.write(to: &text, indent: inner)
             }
+            text += inline ? "]" : "\n\(indent)]"
+        case .object(let pairs):
+            let inline = !isTopLevel(indent) && pairs.count <= 16
+                && pairs.allSatisfy { $0.1.isFlat || $0.1.isFlatContainer }
             let inner = indent + "  "
-            return "{\n" + pairs.map { inner + Self.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }
-                .joined(separator: ",\n") + "\n\(indent)}"
+            text += inline ? "{" : "{\n"
+            for (i, pair) in pairs.enumerated() {
+                if i > 0 { text += inline ? ", " : ",\n" }
+                if !inline { text += inner }
+                Self.quote(pair.0, into: &text)
+                text += ": "
+                pair.1.write(to: &text, indent: inner)
+            }
+            text += inline ? "}" : "\n\(indent)}"
         }
     }
 
@@ -59,21 +78,26 @@ enum JSONValue {
         }
     }
 
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
+    private static func quote(_ value: String, into text: inout String) {
+        text += "\""
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            text += value
+            text += "\""
+            return
+        }
+        for scalar in value.unicodeScalars {
             switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
             case let c where c.value < 0x20:
                 let hex = String(c.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
             }
         }
-        return result + "\""
+        text += "\""
     }
 }
