@@ -44,9 +44,16 @@ enum SpecOperation {
 struct LayerFields {
     var mapping: SpecMapping?
     let primary: SpecValue?
-    let primaryKey: String?
     /// Where to point when a required parameter is missing.
     let owner: SpecValue
+    /// The parameter `primary` stands for, once the operation is known.
+    var primaryKey: String?
+
+    init(mapping: SpecMapping?, primary: SpecValue?, owner: SpecValue) {
+        self.mapping = mapping
+        self.primary = primary
+        self.owner = owner
+    }
 
     mutating func optional(_ key: String) -> SpecValue? {
         if key == primaryKey, let primary { return primary }

@@ -77,20 +77,20 @@ struct SpecParser {
         switch item.node {
         case .scalar:
             opValue = item
-            fields = LayerFields(mapping: nil, primary: nil, primaryKey: nil, owner: item)
+            fields = LayerFields(mapping: nil, primary: nil, owner: item)
         case .mapping:
             var mapping = try item.mapping()
             if let op = mapping.optional("op") {
                 opValue = op
                 explicitName = graphName == nil ? mapping.optional("name") : nil
                 inputsValue = mapping.optional("inputs")
-                fields = LayerFields(mapping: mapping, primary: nil, primaryKey: nil, owner: item)
+                fields = LayerFields(mapping: mapping, primary: nil, owner: item)
             } else {
                 guard mapping.keys.count == 1, let key = mapping.keys.first, let value = mapping.optional(key) else {
                     throw item.error("a layer is an operation name, a one-key mapping {op: parameters} or a mapping with an 'op' key; got keys \(mapping.keys.joined(separator: ", "))")
                 }
                 opValue = SpecValue(node: .init(key, .init(.str), .plain), field: value.field, file: file)
-                fields = try oneKeyFields(value, op: key)
+                fields = try oneKeyFields(value)
                 if graphName == nil { explicitName = fields.mapping?.optional("name") }
                 inputsValue = fields.mapping?.optional("inputs")
             }
@@ -102,11 +102,11 @@ struct SpecParser {
             throw SpecError(file: file, line: item.line, field: opValue.field.isEmpty ? nil : opValue.field,
                             message: "unknown op '\(opName)' (see docs/spec-format.md for the operations)")
         }
-        fields = LayerFields(mapping: fields.mapping, primary: fields.primary,
-                             primaryKey: fields.primary == nil ? nil : SpecOperation.primaryParameter(of: op),
-                             owner: fields.owner)
-        if fields.primary != nil, fields.primaryKey == nil {
-            throw fields.primary!.error("'\(op)' takes no value (write '- \(op)')")
+        if let primary = fields.primary {
+            guard let key = SpecOperation.primaryParameter(of: op) else {
+                throw primary.error("'\(op)' takes no value (write '- \(op)')")
+            }
+            fields.primaryKey = key
         }
         let layer = try SpecOperation.layer(op, &fields, rank: rank)
         try fields.finish()
@@ -122,7 +122,7 @@ struct SpecParser {
         if name == Network.inputName {
             throw (explicitName ?? item).error("'\(Network.inputName)' is the network input; choose another name")
         }
-        if let first = lines[name] ?? (lines.keys.contains(name) ? 0 : nil) {
+        if let first = lines[name] {
             throw (explicitName ?? item).error("duplicate node name '\(name)' (first defined on line \(first))")
         }
         let inputs = try inputsValue?.names().map { v throws(SpecError) in try v.string() }
@@ -132,14 +132,14 @@ struct SpecParser {
     }
 
     /// The parameters of a one-key layer `op: value`: a mapping, nothing, or the primary value.
-    private func oneKeyFields(_ value: SpecValue, op: String) throws(SpecError) -> LayerFields {
+    private func oneKeyFields(_ value: SpecValue) throws(SpecError) -> LayerFields {
         switch value.node {
         case .mapping:
-            return LayerFields(mapping: try value.mapping(), primary: nil, primaryKey: nil, owner: value)
+            return LayerFields(mapping: try value.mapping(), primary: nil, owner: value)
         case .scalar where value.isNull:
-            return LayerFields(mapping: nil, primary: nil, primaryKey: nil, owner: value)
+            return LayerFields(mapping: nil, primary: nil, owner: value)
         default:
-            return LayerFields(mapping: nil, primary: value, primaryKey: nil, owner: value)
+            return LayerFields(mapping: nil, primary: value, owner: value)
         }
     }
 

@@ -49,7 +49,7 @@ public enum RFVerifier {
                     notes.append("axis \(axis): the centre unit's field does not fit strictly inside an input of up to \(maximumLength) units")
                     continue
                 }
-                let grownTensor = grown.geometry[tensor.name]!
+                guard let grownTensor = grown.geometry[tensor.name] else { continue }
                 let pair = try measure(tensor.name, axis: axis, units: [(grown.centre, .centre), (grown.centre + 1, .next)],
                                        in: grown.geometry)
                 checks += pair
@@ -112,7 +112,7 @@ public enum RFVerifier {
     private static func measure(_ node: String, axis: Int, units: [(Int, RFVerification.UnitCheck.Role)],
                                 in geometry: NetworkGeometry) throws(VerificationFailure) -> [RFVerification.UnitCheck] {
         let support = try backPropagate(from: node, axis: axis, units: units.map(\.0), in: geometry)
-        let tensor = geometry[node]!
+        guard let tensor = geometry[node] else { throw VerificationFailure("no node '\(node)' in the network") }
         let n = geometry.inputSize[axis]
         return units.enumerated().map { b, entry in
             let line = support[(b * n)..<((b + 1) * n)]
