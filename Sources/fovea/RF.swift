@@ -28,11 +28,11 @@ struct RF: ParsableCommand {
     @Option(help: ArgumentHelp("Report only this node (a node name or a container such as layer3).", valueName: "NAME"))
     var at: String?
 
-    @Option(help: ArgumentHelp("Print the input interval of this unit of the --at node, one index per axis.",
+    @Option(help: ArgumentHelp("Print the input interval, centre and padded fraction of this unit (indices from 0) of the --at node, or of the last node that is not global.",
                                valueName: "I,J"))
     var unit: String?
 
-    @Option(help: "Output format: table, json, csv or markdown.")
+    @Option(help: "Output format.")
     var format: ReportFormat = .table
 
     @Flag(help: "Check the analysis against gradients computed with Fovea's own backward kernels.")

@@ -47,6 +47,8 @@ public struct RFReport: Sendable {
     public let merges: [MergeDiagnosis]
     /// The selected node, when the report is about one node.
     public let selectedNode: String?
+    /// The name the node was selected by (a container prefix such as `layer4`, or the node name).
+    public let requestedNode: String?
     /// The interval of one unit of the unit node, when requested.
     public let unit: UnitInterval?
     /// Empirical verification results, when requested.
@@ -74,6 +76,7 @@ public struct RFReport: Sendable {
             merges = geometry.merges
         }
         selectedNode = selected?.name
+        requestedNode = at
         if let unit {
             let tensor = selected ?? geometry[RFReport.finalSpatialNode(of: geometry)] ?? geometry.tensors[0]
             self.unit = try UnitInterval(tensor: tensor, unit: unit)

@@ -24,7 +24,9 @@ extension RFReport {
     var title: String {
         var text = "\(model) at \(Self.size(inputSize))"
         if let inputChannels { text += ", \(inputChannels) channel" + (inputChannels == 1 ? "" : "s") }
-        if let selectedNode { text += ": node \(selectedNode)" }
+        if let selectedNode {
+            text += ": node " + (requestedNode.map { $0 == selectedNode ? selectedNode : "\($0) = \(selectedNode)" } ?? selectedNode)
+        }
         return text
     }
 
