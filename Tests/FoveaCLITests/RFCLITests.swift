@@ -3,28 +3,12 @@ import Testing
 
 /// `fovea rf` as a user runs it: tables, formats, verification, and one-line errors with exit 2.
 @Suite struct RFCLITests {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples")
 
-    func rf(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("fovea")
-        process.arguments = ["rf"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+    /// Runs `fovea rf …` through the gradient CLI tests' process runner.
+    func rf(_ arguments: [String]) throws -> CLITests.Result {
+        try CLITests().run(["rf"] + arguments)
     }
 
     func example(_ name: String) -> String { Self.examples.appendingPathComponent(name).path }
