@@ -13,13 +13,20 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "FoveaTensor"),
         .target(name: "FoveaKernels", dependencies: ["FoveaTensor"]),
         .target(name: "FoveaGeometry"),
         .target(name: "FoveaNN", dependencies: ["FoveaTensor", "FoveaKernels", "FoveaGeometry"]),
-        .target(name: "FoveaModels", dependencies: ["FoveaGeometry", "FoveaNN"]),
+        .target(
+            name: "FoveaModels",
+            dependencies: [
+                "FoveaGeometry", "FoveaNN",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .executableTarget(
             name: "fovea",
             dependencies: [
