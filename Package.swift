@@ -38,7 +38,11 @@ let package = Package(
         .testTarget(name: "FoveaKernelsTests", dependencies: ["FoveaKernels", "FoveaTensor"]),
         .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaKernels", "FoveaTensor"]),
         .testTarget(name: "FoveaGeometryTests", dependencies: ["FoveaGeometry"]),
-        .testTarget(name: "FoveaModelsTests", dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"]),
+        .testTarget(
+            name: "FoveaModelsTests",
+            dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"],
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
