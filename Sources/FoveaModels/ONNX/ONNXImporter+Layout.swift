@@ -12,14 +12,13 @@ extension ONNXImporter {
         }
         // The layout follows a computed input that broadcasting leaves unchanged.
         let base = dynamic.first { Array(shape.suffix($0.rank)) == $0.shape } ?? dynamic[0]
-        let layout = shifted(base.spatialAxes, by: shape.count - base.rank)
         let layer: Layer
         if dynamic.count == 1 {
             layer = .pointwise(try pointwiseName(node, inputs))
         } else {
             layer = onnxMultiplicativeMerge.contains(node.op) || node.op == "PRelu" ? .multiply : .add
         }
-        try produce(node, layer, inputs: dynamic, shape: shape, spatialAxes: layout)
+        try produce(node, layer, inputs: dynamic, shape: shape, like: base)
     }
 
     /// The name of a pointwise layer: the operator in lower case, with Clip's bounds when known.
@@ -48,7 +47,7 @@ extension ONNXImporter {
             try importStatistics(node, x, axes: Set(0..<x.rank).subtracting([1]))
             return
         }
-        try produce(node, .batchNorm, inputs: [x], shape: x.shape, spatialAxes: x.spatialAxes)
+        try produce(node, .batchNorm, inputs: [x], shape: x.shape, parts: x.parts)
     }
 
     // MARK: - Normalizations
@@ -81,18 +80,22 @@ extension ONNXImporter {
     /// `axes`: pointwise when no spatial axis is among them; otherwise the statistics are a
     /// global (or per-axis adaptive) pooling branch multiplied back, like a squeeze-and-excitation gate.
     private mutating func importStatistics(_ node: ONNXNodeContext, _ x: DynamicTensor, axes: Set<Int>) throws(ONNXError) {
-        let involved = x.spatialAxes.map { $0.map(axes.contains) ?? false }
-        guard involved.contains(true) else {
-            try produce(node, .pointwise(node.op.lowercased()), inputs: [x], shape: x.shape, spatialAxes: x.spatialAxes)
+        let involved = x.spatialAxes(in: axes)
+        guard !involved.isEmpty else {
+            try produce(node, .pointwise(node.op.lowercased()), inputs: [x], shape: x.shape, parts: x.parts)
             return
         }
-        let present = x.spatialAxes.map { $0 != nil }
-        let statistics: Layer = involved == present
-            ? .globalPooling(.average)
-            : .adaptivePooling(AdaptivePooling(kind: .average, outputSize: involved.map { $0 ? 1 : nil }))
-        let stats = emit("\(node.tensor)::stats", statistics, inputs: [x.node])
-        let statsTensor = DynamicTensor(node: stats, shape: x.shape, spatialAxes: x.spatialAxes)
-        try produce(node, .multiply, inputs: [x, statsTensor], shape: x.shape, spatialAxes: x.spatialAxes)
+        let stats = emit("\(node.tensor)::stats", pooling(.average, over: involved, of: x), inputs: [x.node])
+        var statsTensor = x
+        statsTensor.node = stats
+        try produce(node, .multiply, inputs: [x, statsTensor], shape: x.shape, parts: x.parts)
+    }
+
+    /// Pooling over the spatial axes `axes`: global when they are all the axes `x` has left.
+    private func pooling(_ kind: PoolKind, over axes: Set<Int>, of x: DynamicTensor) -> Layer {
+        axes == x.presentSpatialAxes
+            ? .globalPooling(kind)
+            : .adaptivePooling(AdaptivePooling(kind: kind, outputSize: (0..<spatialRank).map { axes.contains($0) ? 1 : nil }))
     }
 
     // MARK: - Reductions
@@ -104,24 +107,23 @@ extension ONNXImporter {
         var list = axesAsInput ? try constantInts(node, inputs, at: 1, "axes") : try node.ints("axes")
         if list?.isEmpty ?? true {
             if axesAsInput, (try node.int("noop_with_empty_axes") ?? 0) != 0 {
-                try produce(node, .pointwise("identity"), inputs: [x], shape: x.shape, spatialAxes: x.spatialAxes)
+                try produce(node, .pointwise("identity"), inputs: [x], shape: x.shape, parts: x.parts)
                 return
             }
             list = Array(0..<x.rank)
         }
         let axes = Set(try (list ?? []).map { (a) throws(ONNXError) -> Int in try normalizedAxis(a, rank: x.rank, node) })
-        var shape: [Int] = [], map: [Int?] = []
+        var shape: [Int] = [], parts: [[AxisPart]] = []
         for t in 0..<x.rank {
-            if axes.contains(t) {
-                map.append(keepDims ? shape.count : nil)
-                if keepDims { shape.append(1) }
-            } else {
-                map.append(shape.count)
+            if !axes.contains(t) {
                 shape.append(x.shape[t])
+                parts.append(x.parts[t])
+            } else if keepDims {
+                shape.append(1)
+                if case .spatial(let a) = x.kind(t) { parts.append([AxisPart(size: 1, spatial: a)]) } else { parts.append([]) }
             }
         }
-        let reduced = x.spatialAxes.map { $0.map(axes.contains) ?? false }
-        let layout = x.spatialAxes.map { $0.flatMap { map[$0] } }
+        let reduced = x.spatialAxes(in: axes)
         let kind: PoolKind
         switch node.op {
         case "ReduceMax", "ReduceMin": kind = .max
@@ -129,15 +131,8 @@ extension ONNXImporter {
         case "ReduceL2": kind = .lp(2)
         default: kind = .average
         }
-        let layer: Layer
-        if !reduced.contains(true) {
-            layer = .pointwise(node.op.lowercased())
-        } else if reduced == x.spatialAxes.map({ $0 != nil }) {
-            layer = .globalPooling(kind)
-        } else {
-            layer = .adaptivePooling(AdaptivePooling(kind: kind, outputSize: reduced.map { $0 ? 1 : nil }))
-        }
-        try produce(node, layer, inputs: [x], shape: shape, spatialAxes: layout)
+        let layer = reduced.isEmpty ? .pointwise(node.op.lowercased()) : pooling(kind, over: reduced, of: x)
+        try produce(node, layer, inputs: [x], shape: shape, parts: parts)
     }
 
     // MARK: - Concat, Split, Gather
@@ -154,11 +149,11 @@ extension ONNXImporter {
         shape[axis] = shapes.reduce(0) { $0 + $1[axis] }
         let dynamic = present.compactMap(\.dynamic)
         let base = dynamic[0]
-        if base.spatialAxes.contains(axis) {
-            throw node.error("concatenates along spatial axis \(axis); only channel concatenation is supported")
+        guard base.kind(axis) == .plain else {
+            throw node.error("concatenates \(describe(base)) along axis \(axis), which holds a spatial axis; "
+                             + "only channel concatenation is supported")
         }
-        try produce(node, dynamic.count == 1 ? .pointwise("concat") : .concat, inputs: dynamic, shape: shape,
-                    spatialAxes: base.spatialAxes)
+        try produce(node, dynamic.count == 1 ? .pointwise("concat") : .concat, inputs: dynamic, shape: shape, like: base)
     }
 
     /// Checks Concat input shapes and returns the normalized axis.
@@ -205,7 +200,12 @@ extension ONNXImporter {
         let x = rebound(try dynamicInput(node, inputs))
         let axis = try normalizedAxis(try node.int("axis") ?? 0, rank: x.rank, node)
         let sizes = try splitSizes(node, inputs, n: x.shape[axis])
-        let spatialAxis = x.spatialAxes.firstIndex(of: axis)
+        let spatialAxis: Int?
+        switch x.kind(axis) {
+        case .spatial(let a): spatialAxis = a
+        case .plain: spatialAxis = nil
+        case .folded: throw node.error("splits axis \(axis) of \(describe(x)), which merges a spatial axis with others")
+        }
         var offset = 0
         for (output, size) in zip(node.outputs, sizes) {
             defer { offset += size }
@@ -222,7 +222,8 @@ extension ONNXImporter {
                 layer = .pointwise("split")
             }
             let name = emit(output, layer, inputs: [x.node])
-            try setDynamic(output, DynamicTensor(node: name, shape: shape, spatialAxes: x.spatialAxes), node: node)
+            guard let parts = x.parts(resizedTo: shape) else { throw node.error("internal error: split layout") }
+            try setDynamic(output, DynamicTensor(node: name, shape: shape, parts: parts, spatialRank: spatialRank), node: node)
         }
     }
 
@@ -232,12 +233,12 @@ extension ONNXImporter {
             throw node.error("the shape of the indices is unknown")
         }
         let axis = try normalizedAxis(try node.int("axis") ?? 0, rank: x.rank, node)
-        if x.spatialAxes.contains(axis) {
-            throw node.error("gathers along spatial axis \(axis); only non-spatial axes are supported")
+        guard x.kind(axis) == .plain else {
+            throw node.error("gathers along axis \(axis) of \(describe(x)), which holds a spatial axis")
         }
         let shape = Array(x.shape[..<axis]) + indexShape + Array(x.shape[(axis + 1)...])
-        let layout = x.spatialAxes.map { $0.map { $0 < axis ? $0 : $0 - 1 + indexShape.count } }
-        try produce(node, .pointwise("gather"), inputs: [x], shape: shape, spatialAxes: layout)
+        let parts = Array(x.parts[..<axis]) + DynamicTensor.plainParts(indexShape) + Array(x.parts[(axis + 1)...])
+        try produce(node, .pointwise("gather"), inputs: [x], shape: shape, parts: parts)
     }
 
     mutating func importShapeOf(_ node: ONNXNodeContext, _ inputs: [TensorValue?]) throws(ONNXError) {
@@ -263,41 +264,38 @@ extension ONNXImporter {
 
     mutating func importReshape(_ node: ONNXNodeContext, _ inputs: [TensorValue?]) throws(ONNXError) {
         let x = try dynamicInput(node, inputs)
-        let (shape, map) = try reshapeRule(node, inputs, shape: x.shape)
-        var layout: [Int?] = []
-        var lost = false
-        for axis in x.spatialAxes {
-            guard let axis else { layout.append(nil); continue }
-            if let j = map[axis] {
-                layout.append(j)
-            } else {
-                if x.shape[axis] != 1 { lost = true }
-                layout.append(nil)
-            }
+        let (shape, rule) = try reshapeRule(node, inputs, shape: x.shape)
+        let moved: [[AxisPart]]?
+        switch rule {
+        case .permutation(let perm): moved = perm.map { x.parts[$0] }
+        case .kept(let source): moved = source.map { $0.map { x.parts[$0] } ?? [] }
+        case .regrouped: moved = regroup(x.parts, into: shape)
         }
-        if lost {
-            try produce(node, .flatten, inputs: [x], shape: shape, spatialAxes: layout.map { _ in nil })
+        guard let moved else {
+            // A spatial axis was split or interleaved with others: only the whole input explains the result.
+            try produce(node, .flatten, inputs: [x], shape: shape, parts: DynamicTensor.plainParts(shape))
             return
         }
-        if !isIncreasing(layout) {
-            // Size-1 axes may trade places freely; others may not.
-            layout = layout.map { $0.flatMap { shape[$0] == 1 ? nil : $0 } }
-            guard isIncreasing(layout) else {
-                throw node.error("reorders the spatial axes (\(x.spatialAxes.map { $0.map(String.init) ?? "-" }) → "
-                                 + "\(layout.map { $0.map(String.init) ?? "-" })); the geometry cannot follow a transposition of H and W")
-            }
+        let parts = droppingDisorderedUnitParts(moved)
+        guard spatialOrderKept(parts) else {
+            throw node.error("reorders the spatial axes (\(describe(x)) → \(describe(DynamicTensor(node: "", shape: shape, parts: parts, spatialRank: spatialRank)))); "
+                             + "the geometry cannot follow a transposition of spatial axes")
         }
-        try produce(node, .pointwise(node.op.lowercased()), inputs: [x], shape: shape, spatialAxes: layout)
+        try produce(node, .pointwise(node.op.lowercased()), inputs: [x], shape: shape, parts: parts)
     }
 
-    private func isIncreasing(_ axes: [Int?]) -> Bool {
-        let present = axes.compactMap { $0 }
-        return zip(present, present.dropFirst()).allSatisfy { $0 < $1 }
+    /// How a reshaping operator moves axes.
+    enum ReshapeRule {
+        /// Output axis `j` is input axis `perm[j]` (Transpose).
+        case permutation([Int])
+        /// Output axis `j` is input axis `source[j]`, or a new size-1 axis (Squeeze, Unsqueeze).
+        case kept([Int?])
+        /// A row-major reshape (Reshape, Flatten).
+        case regrouped
     }
 
-    /// The output shape of Reshape, Flatten, Squeeze, Unsqueeze or Transpose, and for each input
-    /// axis the output axis that carries it unchanged (`nil` if it is merged, split or removed).
-    func reshapeRule(_ node: ONNXNodeContext, _ inputs: [TensorValue?], shape x: [Int]) throws(ONNXError) -> ([Int], [Int?]) {
+    /// The output shape of Reshape, Flatten, Squeeze, Unsqueeze or Transpose and how it moves axes.
+    func reshapeRule(_ node: ONNXNodeContext, _ inputs: [TensorValue?], shape x: [Int]) throws(ONNXError) -> ([Int], ReshapeRule) {
         let rank = x.count
         switch node.op {
         case "Transpose":
@@ -305,21 +303,15 @@ extension ONNXImporter {
             guard perm.count == rank, Set(perm) == Set(0..<rank) else {
                 throw node.error("perm \(perm) is not a permutation of \(rank) axes")
             }
-            var map = [Int?](repeating: nil, count: rank)
-            for (j, i) in perm.enumerated() { map[i] = j }
-            return (perm.map { x[$0] }, map)
+            return (perm.map { x[$0] }, .permutation(perm))
         case "Squeeze":
             let given = node.opset < 13 ? try node.ints("axes") : try constantInts(node, inputs, at: 1, "axes")
             let axes = try given.map { list throws(ONNXError) in
                 Set(try list.map { (a) throws(ONNXError) -> Int in try normalizedAxis(a, rank: rank, node) })
             } ?? Set(x.indices.filter { x[$0] == 1 })
             if let bad = axes.first(where: { x[$0] != 1 }) { throw node.error("squeezes axis \(bad) of size \(x[bad])") }
-            var map = [Int?](repeating: nil, count: rank), shape: [Int] = []
-            for t in 0..<rank where !axes.contains(t) {
-                map[t] = shape.count
-                shape.append(x[t])
-            }
-            return (shape, map)
+            let kept = (0..<rank).filter { !axes.contains($0) }
+            return (kept.map { x[$0] }, .kept(kept))
         case "Unsqueeze":
             let given = node.opset < 13 ? try node.ints("axes") : try constantInts(node, inputs, at: 1, "axes")
             guard let given else { throw node.error("axes are missing") }
@@ -329,28 +321,27 @@ extension ONNXImporter {
             }
             let axes = Set(try given.map { (a) throws(ONNXError) -> Int in try normalizedAxis(a, rank: outRank, node) })
             guard axes.count == given.count else { throw node.error("axes \(given) repeat an axis") }
-            var map = [Int?](repeating: nil, count: rank), shape: [Int] = []
-            var next = 0
+            var source: [Int?] = [], next = 0
             for j in 0..<outRank {
                 if axes.contains(j) {
-                    shape.append(1)
+                    source.append(nil)
                 } else {
-                    map[next] = j
-                    shape.append(x[next])
+                    source.append(next)
                     next += 1
                 }
             }
-            return (shape, map)
+            return (source.map { $0.map { x[$0] } ?? 1 }, .kept(source))
         case "Flatten":
             let given = try node.int("axis") ?? 1
             guard given >= -rank, given <= rank else { throw node.error("axis \(given) is out of range for rank \(rank)") }
             let axis = given < 0 ? given + rank : given
-            let shape = [x[..<axis].reduce(1, *), x[axis...].reduce(1, *)]
-            return (shape, prefixMap(x, shape))
+            guard let outer = ConstantTensor.elementCount(Array(x[..<axis])), let inner = ConstantTensor.elementCount(Array(x[axis...])) else {
+                throw .invalidDimension(tensor: node.tensor, field: "element count", value: Int.max)
+            }
+            return ([outer, inner], .regrouped)
         default:
             guard let target = try constantInts(node, inputs, at: 1, "shape") else { throw node.error("input 'shape' is missing") }
-            let shape = try reshapeTarget(node, target, input: x)
-            return (shape, prefixMap(x, shape))
+            return (try reshapeTarget(node, target, input: x), .regrouped)
         }
     }
 
@@ -396,16 +387,13 @@ extension ONNXImporter {
             throw node.error("cannot expand \(x.shape) to \(target)")
         }
         try checkShape(shape, tensor: node.tensor)
-        let layout = shifted(x.spatialAxes, by: shape.count - x.rank)
-        let grows = zip(layout, x.spatialAxes).contains { new, old in
-            guard let new, let old else { return false }
-            return shape[new] != x.shape[old]
-        }
+        let offset = shape.count - x.rank
+        let grows = x.spatialAxes.contains { $0.map { shape[$0 + offset] != x.shape[$0] } ?? false }
         let layer: Layer = grows
             ? .resize(Resize(mode: .nearest(.floor), coordinateTransform: .asymmetric,
-                             target: .sizes(layout.map { $0.map { shape[$0] } ?? 1 })))
+                             target: .sizes(x.spatialAxes.map { $0.map { shape[$0 + offset] } ?? 1 })))
             : .pointwise("expand")
-        try produce(node, layer, inputs: [x], shape: shape, spatialAxes: layout)
+        try produce(node, layer, inputs: [x], shape: shape, like: x)
     }
 
     // MARK: - Gemm, MatMul
@@ -437,56 +425,43 @@ extension ONNXImporter {
         if gemm, inputs.count > 2, let c = inputs[2]?.shape, broadcastShape([c, shape]) != shape {
             throw node.error("bias of shape \(c) does not broadcast to \(shape)")
         }
-        let x = a.dynamic ?? b.dynamic!
+        guard let x = a.dynamic ?? b.dynamic else { throw node.error("only the bias depends on the input") }
         let fromLeft = a.dynamic != nil
         let rank = fromLeft ? aShape.count : bShape.count
         // The axis summed over, and where the remaining axes of the computed operand end up.
-        let contracted = fromLeft ? (transA ? rank - 2 : rank - 1) : (transB ? rank - 1 : rank - 2)
+        let contracted = rank == 1 ? 0 : fromLeft ? (transA ? rank - 2 : rank - 1) : (transB ? rank - 1 : rank - 2)
         if aShape.count == 1 { shape.remove(at: shape.count - 2) }
         if bShape.count == 1 { shape.removeLast() }
         let outFeatures = fromLeft ? n : m
         let bias = gemm && inputs.count > 2 && inputs[2] != nil
-        if x.isGlobal || x.spatialAxes.contains(contracted) {
+        if x.isGlobal || x.kind(contracted) != .plain {
             try produce(node, .linear(Linear(outFeatures: outFeatures, bias: bias)), inputs: [x], shape: shape,
-                        spatialAxes: x.spatialAxes.map { _ in nil })
+                        parts: DynamicTensor.plainParts(shape))
             return
         }
         // A product over a non-spatial axis mixes channels at each position: a 1×1 convolution.
-        let offset = shape.count - rank
-        let layout = shifted(x.spatialAxes, by: offset)
-        if zip(layout, x.spatialAxes).contains(where: { new, old in
-            guard let new, let old else { return false }
-            return new >= shape.count || shape[new] != x.shape[old]
-        }) {
-            throw node.error("moves a spatial axis of \(x.shape) (result \(shape)); not supported")
+        // The computed operand keeps its batch axes and its free matrix axis.
+        let free = fromLeft ? (transA ? rank - 1 : rank - 2) : (transB ? rank - 2 : rank - 1)
+        let otherRank = fromLeft ? bShape.count : aShape.count
+        var parts = Array(x.parts[..<max(rank - 2, 0)])
+        if rank >= 2 {
+            let matrix = fromLeft ? [x.parts[free], [AxisPart(size: n, spatial: nil)]]
+                                  : [[AxisPart(size: m, spatial: nil)], x.parts[free]]
+            parts += otherRank == 1 ? [matrix[fromLeft ? 0 : 1]] : matrix
+        } else {
+            parts += otherRank == 1 ? [] : [[AxisPart(size: fromLeft ? n : m, spatial: nil)]]
+        }
+        let offset = shape.count - parts.count
+        guard offset >= 0 else { throw node.error("internal error: MatMul layout") }
+        parts = DynamicTensor.plainParts(Array(shape[..<offset])) + parts
+        for t in parts.indices where parts[t].reduce(1, { $0 * $1.size }) != shape[t] {
+            guard parts[t].allSatisfy({ $0.spatial == nil }) else {
+                throw node.error("broadcasts a spatial axis of \(x.shape) (result \(shape)); not supported")
+            }
+            parts[t] = [AxisPart(size: shape[t], spatial: nil)]
         }
         let window = SlidingWindow(kernel: Array(repeating: 1, count: spatialRank))
         try produce(node, .convolution(Convolution(window: window, outChannels: outFeatures, bias: bias)),
-                    inputs: [x], shape: shape, spatialAxes: layout)
+                    inputs: [x], shape: shape, parts: parts)
     }
-}
-
-/// For each axis of shape `a`, the axis of `b` that holds it unchanged when `a` is reshaped to
-/// `b` in row-major order: same size and same product of the dimensions before it.
-func prefixMap(_ a: [Int], _ b: [Int]) -> [Int?] {
-    func prefixes(_ s: [Int]) -> [Int] {
-        var p = [1]
-        for d in s { p.append(p.last! &* d) }
-        return p
-    }
-    let pa = prefixes(a), pb = prefixes(b)
-    var map = [Int?](repeating: nil, count: a.count)
-    var i = 0, j = 0
-    while i < a.count, j < b.count {
-        if a[i] == b[j], pa[i] == pb[j] {
-            map[i] = j
-            i += 1
-            j += 1
-        } else if pa[i + 1] <= pb[j + 1] {
-            i += 1
-        } else {
-            j += 1
-        }
-    }
-    return map
 }

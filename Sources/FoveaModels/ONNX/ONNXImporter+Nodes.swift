@@ -102,28 +102,37 @@ extension ONNXImporter {
         return name
     }
 
-    /// Records a computed tensor after checking its shape.
+    /// Records a computed tensor after checking its shape and layout.
     mutating func setDynamic(_ tensor: String, _ value: DynamicTensor, node: ONNXNodeContext) throws(ONNXError) {
         try checkShape(value.shape, tensor: tensor)
-        for (a, axis) in value.spatialAxes.enumerated() {
-            guard let axis else { continue }
-            guard axis < value.shape.count else { throw node.error("internal layout error on spatial axis \(a)") }
-            guard value.shape[axis] >= 1 else {
-                throw .invalidDimension(tensor: tensor, field: "spatial size (axis \(axis))", value: value.shape[axis])
-            }
+        guard value.parts.count == value.rank,
+              zip(value.parts, value.shape).allSatisfy({ ConstantTensor.elementCount($0.map(\.size)) == $1 }) else {
+            throw node.error("internal error: layout \(value.parts) does not match shape \(value.shape)")
+        }
+        for (t, axis) in value.parts.enumerated() where axis.contains(where: { $0.spatial != nil && $0.size < 1 }) {
+            throw .invalidDimension(tensor: tensor, field: "spatial size (axis \(t))", value: value.shape[t])
         }
         values[tensor] = .dynamic(value)
     }
 
-    /// Emits `layer` reading `inputs` for the node's first output and records it; every other
-    /// output of the node is recorded as the same tensor.
+    /// Emits `layer` reading `inputs` for the node's first output and records it with `parts`;
+    /// every other output of the node is recorded as the same tensor.
     mutating func produce(_ node: ONNXNodeContext, _ layer: Layer, inputs: [DynamicTensor], shape: [Int],
-                          spatialAxes: [Int?]) throws(ONNXError) {
+                          parts: [[AxisPart]]) throws(ONNXError) {
         let name = emit(node.tensor, layer, inputs: inputs.map(\.node))
-        let value = DynamicTensor(node: name, shape: shape, spatialAxes: spatialAxes)
+        let value = DynamicTensor(node: name, shape: shape, parts: parts, spatialRank: spatialRank)
         for output in node.outputs where !output.isEmpty {
             try setDynamic(output, value, node: node)
         }
+    }
+
+    /// `produce` with the layout of `x` carried over to `shape`.
+    mutating func produce(_ node: ONNXNodeContext, _ layer: Layer, inputs: [DynamicTensor], shape: [Int],
+                          like x: DynamicTensor) throws(ONNXError) {
+        guard let parts = x.parts(resizedTo: shape) else {
+            throw node.error("changes the size of an axis that merges a spatial axis with others (\(x.shape) → \(shape))")
+        }
+        try produce(node, layer, inputs: inputs, shape: shape, parts: parts)
     }
 
     func checkShape(_ shape: [Int], tensor: String) throws(ONNXError) {
@@ -201,14 +210,11 @@ extension ONNXImporter {
         guard let shape = broadcastShape(dynamic.map(\.shape)) else {
             throw node.error("assumed element-wise, but the shapes of its computed inputs do not broadcast")
         }
-        let base = dynamic.first { $0.shape == shape } ?? dynamic[0]
-        let layout = base.shape == shape ? base.spatialAxes : shifted(base.spatialAxes, by: shape.count - base.rank)
+        let base = dynamic.first { Array(shape.suffix($0.rank)) == $0.shape } ?? dynamic[0]
         assumptions.append(ONNXModel.Assumption(op: node.op, node: node.name, tensor: node.tensor))
         let layer: Layer = dynamic.count == 1 ? .pointwise(node.op.lowercased()) : .add
-        try produce(node, layer, inputs: dynamic, shape: shape, spatialAxes: layout)
+        try produce(node, layer, inputs: dynamic, shape: shape, like: base)
     }
-
-    func shifted(_ axes: [Int?], by offset: Int) -> [Int?] { axes.map { $0.map { $0 + offset } } }
 }
 
 /// NumPy-style broadcast of shapes; `nil` if they are incompatible.

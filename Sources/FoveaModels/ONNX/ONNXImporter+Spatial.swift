@@ -5,25 +5,37 @@ extension ONNXImporter {
     /// Gives spatial axes that were reduced to size 1 their channels-first positions back when
     /// the tensor has size-1 axes there, so a later spatial operator can address them.
     func rebound(_ x: DynamicTensor) -> DynamicTensor {
-        guard x.spatialAxes.contains(nil), x.rank == spatialRank + 2 else { return x }
-        var axes = x.spatialAxes
-        for a in axes.indices where axes[a] == nil {
-            guard x.shape[2 + a] == 1, !axes.contains(2 + a) else { return x }
-            axes[a] = 2 + a
+        let present = x.presentSpatialAxes
+        guard present.count < spatialRank, x.rank == spatialRank + 2 else { return x }
+        var y = x
+        for a in 0..<spatialRank where !present.contains(a) {
+            guard x.shape[2 + a] == 1, x.kind(2 + a) == .plain else { return x }
+            y.parts[2 + a] = [AxisPart(size: 1, spatial: a)]
         }
-        let present = axes.compactMap { $0 }
-        guard zip(present, present.dropFirst()).allSatisfy({ $0 < $1 }) else { return x }
-        return DynamicTensor(node: x.node, shape: x.shape, spatialAxes: axes)
+        return spatialOrderKept(y.parts) && y.spatialAxes.allSatisfy({ $0 != nil }) ? y : x
     }
 
     /// For an operator that works on axes `2…` (Conv, pooling): `true` when those are the
     /// network's spatial axes, `false` when the tensor has none left (the operator then mixes
     /// non-spatial values only); throws when the spatial axes are elsewhere.
     func bindsSpatialAxes(_ x: DynamicTensor, windowRank: Int, _ node: ONNXNodeContext) throws(ONNXError) -> Bool {
-        if windowRank == spatialRank, x.spatialAxes == (0..<spatialRank).map({ Optional(2 + $0) }) { return true }
+        if windowRank == spatialRank, (0..<x.rank).allSatisfy({ t in
+            t < 2 ? x.kind(t) == .plain : x.kind(t) == .spatial(t - 2)
+        }) { return true }
         if x.isGlobal { return false }
-        throw node.error("works on axes 2…\(windowRank + 1) of a tensor whose spatial axes are "
-                         + "\(x.spatialAxes.map { $0.map(String.init) ?? "-" }); only channels-first layouts are supported")
+        throw node.error("works on axes 2…\(windowRank + 1) of a tensor laid out as \(describe(x)); "
+                         + "only channels-first layouts are supported")
+    }
+
+    /// A short description of a tensor's layout for error messages, e.g. `[N, C, h, w]`.
+    func describe(_ x: DynamicTensor) -> String {
+        let names = spatialRank == 2 ? ["h", "w"] : (0..<spatialRank).map { "s\($0)" }
+        let axes = x.parts.map { axis -> String in
+            let text = axis.filter { $0.size != 1 || $0.spatial != nil }
+                .map { $0.spatial.map { names[$0] } ?? String($0.size) }
+            return text.isEmpty ? "1" : text.joined(separator: "·")
+        }
+        return "[" + axes.joined(separator: ", ") + "]"
     }
 
     /// Reads strides, dilations, pads, auto_pad and ceil_mode into a window over `kernel`.
@@ -106,7 +118,7 @@ extension ONNXImporter {
         let layer: Layer = spatial
             ? .convolution(Convolution(window: window, outChannels: ws[0], groups: groups, bias: bias))
             : .pointwise("conv")
-        try produce(node, layer, inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+        try produce(node, layer, inputs: [x], shape: shape, like: x)
     }
 
     mutating func importTransposedConvolution(_ node: ONNXNodeContext, _ inputs: [TensorValue?]) throws(ONNXError) {
@@ -172,7 +184,7 @@ extension ONNXImporter {
                 outputPadding: outputPadding, outChannels: shape[1], groups: groups,
                 bias: inputs.count > 2 && inputs[2] != nil))
             : .pointwise("convtranspose")
-        try produce(node, layer, inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+        try produce(node, layer, inputs: [x], shape: shape, like: x)
     }
 
     // MARK: - Pooling
@@ -196,7 +208,7 @@ extension ONNXImporter {
         let layer: Layer = spatial
             ? .pooling(Pooling(kind: kind, window: window, countIncludePad: countIncludePad))
             : .pointwise(node.op.lowercased())
-        try produce(node, layer, inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+        try produce(node, layer, inputs: [x], shape: shape, like: x)
     }
 
     mutating func importGlobalPooling(_ node: ONNXNodeContext, _ inputs: [TensorValue?]) throws(ONNXError) {
@@ -207,7 +219,7 @@ extension ONNXImporter {
         let spatial = try bindsSpatialAxes(x, windowRank: x.rank - 2, node)
         let shape = Array(x.shape[..<2]) + Array(repeating: 1, count: x.rank - 2)
         try produce(node, spatial ? .globalPooling(kind) : .pointwise(node.op.lowercased()),
-                    inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+                    inputs: [x], shape: shape, like: x)
     }
 
     // MARK: - Pad
@@ -247,13 +259,17 @@ extension ONNXImporter {
             }
             shape[t] += b + e
             guard shape[t] >= 0 else { throw node.error("padding \(b), \(e) leaves axis \(t) of size \(x.shape[t]) empty") }
-            if let a = x.spatialAxes.firstIndex(of: t) {
+            switch x.kind(t) {
+            case .spatial(let a):
                 begin[a] = b
                 end[a] = e
+            case .folded where b != 0 || e != 0:
+                throw node.error("pads axis \(t) of \(describe(x)), which merges a spatial axis with others")
+            default: break
             }
         }
         let layer: Layer = x.isGlobal ? .pointwise("pad") : .pad(Pad(begin: begin, end: end, mode: mode))
-        try produce(node, layer, inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+        try produce(node, layer, inputs: [x], shape: shape, like: x)
     }
 
     // MARK: - Resize / Upsample
@@ -306,7 +322,7 @@ extension ONNXImporter {
         } else {
             throw node.error("neither scales nor sizes is given")
         }
-        for t in shape.indices where shape[t] != x.shape[t] && !x.spatialAxes.contains(t) {
+        for t in shape.indices where shape[t] != x.shape[t] && x.kind(t) == .plain {
             throw node.error("resizes axis \(t) (\(x.shape[t]) → \(shape[t])), which is not spatial")
         }
         try checkShape(shape, tensor: node.tensor)
@@ -341,7 +357,7 @@ extension ONNXImporter {
             throw node.error("antialiased downsampling is not supported")
         }
         guard !x.isGlobal else {
-            try produce(node, .pointwise("resize"), inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+            try produce(node, .pointwise("resize"), inputs: [x], shape: shape, like: x)
             return
         }
         let target: Resize.Target
@@ -350,8 +366,11 @@ extension ONNXImporter {
         } else {
             target = .sizes(x.spatialAxes.map { t in t.map { shape[$0] } ?? 1 })
         }
+        if x.presentSpatialAxes.contains(where: { x.spatialAxes[$0] == nil }) {
+            throw node.error("resizes \(describe(x)), whose spatial axes are not all separate axes")
+        }
         try produce(node, .resize(Resize(mode: mode, coordinateTransform: transform, target: target)),
-                    inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+                    inputs: [x], shape: shape, like: x)
     }
 
     // MARK: - Slice
@@ -403,15 +422,19 @@ extension ONNXImporter {
             // Clamping to ±(n + 1) keeps the ONNX meaning and keeps later arithmetic small.
             let s = min(max(p.starts[i], -(n + 1)), n + 1), e = min(max(p.ends[i], -(n + 1)), n + 1)
             shape[t] = sliceLength(n: n, start: s, end: e, step: p.steps[i])
-            if let a = x.spatialAxes.firstIndex(of: t) {
+            switch x.kind(t) {
+            case .spatial(let a):
                 start[a] = s
                 end[a] = e
                 step[a] = p.steps[i]
                 slicesSpace = true
+            case .folded where shape[t] != n || p.steps[i] != 1:
+                throw node.error("slices axis \(t) of \(describe(x)), which merges a spatial axis with others")
+            default: break
             }
         }
         let layer: Layer = slicesSpace ? .slice(Slice(start: start, end: end, step: step)) : .pointwise("slice")
-        try produce(node, layer, inputs: [x], shape: shape, spatialAxes: x.spatialAxes)
+        try produce(node, layer, inputs: [x], shape: shape, like: x)
     }
 }
 

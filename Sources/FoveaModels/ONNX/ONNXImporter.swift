@@ -1,20 +1,5 @@
 import FoveaGeometry
 
-/// A tensor computed from the graph input: the network node that computes it, its full shape at
-/// the import input size, and where the input's spatial axes are among its axes.
-struct DynamicTensor {
-    /// Name of the geometry node (or `Network.inputName`).
-    var node: String
-    var shape: [Int]
-    /// For each spatial axis of the network input, the tensor axis that carries it, or `nil`
-    /// once it was reduced or flattened to size 1 and no longer has an axis of its own.
-    var spatialAxes: [Int?]
-
-    /// Whether no spatial axis survives as an axis (flattened or reduced).
-    var isGlobal: Bool { spatialAxes.allSatisfy { $0 == nil } }
-    var rank: Int { shape.count }
-}
-
 /// What is known about an ONNX tensor during import.
 enum TensorValue {
     case constant(ConstantTensor)
@@ -91,7 +76,8 @@ struct ONNXImporter {
             let known = dims.flatMap { $0.contains(nil) ? nil : $0.compactMap { $0 } }
             importer.values[other.name] = .constant(ConstantTensor(shape: known, missingReason: "it is a graph input other than '\(inputInfo.name)'"))
         }
-        importer.values[inputInfo.name] = .dynamic(DynamicTensor(node: Network.inputName, shape: shape, spatialAxes: layout.spatial))
+        importer.values[inputInfo.name] = .dynamic(DynamicTensor(node: Network.inputName, shape: shape,
+                                                                  spatialAxes: layout.spatial))
 
         let order = try dependencyOrder(graph.node, known: Set(importer.values.keys))
         for index in order {
