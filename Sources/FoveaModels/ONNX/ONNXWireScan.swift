@@ -54,6 +54,9 @@ struct ONNXWireScan {
             guard number > 0, number < (1 << 29) else {
                 throw .malformed("invalid field number \(number) at byte \(tagOffset)")
             }
+            if kind.child(number) != nil, tag & 7 != 2 {
+                throw .malformed("field \(number) at byte \(tagOffset) holds a message but has wire type \(tag & 7)")
+            }
             switch tag & 7 {
             case 0: _ = try Self.varint(bytes, &offset, end: end)
             case 1: try Self.skip(8, &offset, end: end, at: tagOffset)
