@@ -36,11 +36,12 @@ let package = Package(
         ),
         .testTarget(name: "FoveaTensorTests", dependencies: ["FoveaTensor"]),
         .testTarget(name: "FoveaKernelsTests", dependencies: ["FoveaKernels", "FoveaTensor"]),
-        .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaKernels", "FoveaTensor"]),
+        .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaKernels", "FoveaTensor", "FoveaGeometry"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "FoveaCLITests", dependencies: ["fovea", "FoveaTensor"]),
         .testTarget(name: "FoveaGeometryTests", dependencies: ["FoveaGeometry"]),
         .testTarget(
-            name: "FoveaModelsTests",
-            dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"],
+            name: "FoveaModelsTests", dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `fovea` command: CNN geometry and gradients.
 @main
@@ -7,6 +8,24 @@ struct Fovea: ParsableCommand {
         commandName: "fovea",
         abstract: "CNN geometry and gradients: exact receptive fields and exact backward passes.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [Grad.self]
     )
+
+    /// Runs the command; every error becomes one line on stderr and exit status 2, while
+    /// `--help` and `--version` print to stdout and exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let lines = message(for: error).split(separator: "\n").map { $0.trimmingPrefix("Error: ") }
+            let line = lines.first(where: { !$0.isEmpty }) ?? "\(error)"
+            FileHandle.standardError.write(Data("fovea: error: \(line)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 }

@@ -1,2 +1,0 @@
-/// Layers, losses, models, optimizers, gradient checking and training.
-public enum FoveaNN {}
