@@ -71,3 +71,21 @@ import FoveaGeometry
         }
     }
 }
+
+/// Channel slices, splits and pads change the channel count without a layer that says so; the
+/// imported nodes carry it, so the engine's channels match the real tensors.
+@Suite struct ONNXChannelTests {
+    @Test(arguments: ["concat_net", "pad_opset11", "slice_opset13", "split_opset18", "se_net", "depthwise_net"])
+    func channelsMatchTheImportedShapes(_ name: String) throws {
+        let model = try ONNXFixtureTests.load(name)
+        let geometry = try NetworkGeometry(model.network)
+        var checked = 0
+        for node in model.network.nodes {
+            guard let shape = model.shape(ofTensor: node.name), shape.count == 4,
+                  let tensor = geometry[node.name], tensor.outputSize == Array(shape[2...]) else { continue }
+            #expect(tensor.channels == shape[1], "\(name) \(node.name)")
+            checked += 1
+        }
+        #expect(checked >= 2)
+    }
+}

@@ -85,7 +85,8 @@ extension ONNXImporter {
             try produce(node, .pointwise(node.op.lowercased()), inputs: [x], shape: x.shape, parts: x.parts)
             return
         }
-        let stats = emit("\(node.tensor)::stats", pooling(.average, over: involved, of: x), inputs: [x.node])
+        let stats = emit("\(node.tensor)::stats", pooling(.average, over: involved, of: x), inputs: [x.node],
+                         output: (x.shape, x.parts))
         var statsTensor = x
         statsTensor.node = stats
         try produce(node, .multiply, inputs: [x, statsTensor], shape: x.shape, parts: x.parts)
@@ -221,8 +222,8 @@ extension ONNXImporter {
             } else {
                 layer = .pointwise("split")
             }
-            let name = emit(output, layer, inputs: [x.node])
             guard let parts = x.parts(resizedTo: shape) else { throw node.error("internal error: split layout") }
+            let name = emit(output, layer, inputs: [x.node], output: (shape, parts))
             try setDynamic(output, DynamicTensor(node: name, shape: shape, parts: parts, spatialRank: spatialRank), node: node)
         }
     }

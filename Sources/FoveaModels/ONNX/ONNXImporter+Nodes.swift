@@ -90,7 +90,9 @@ extension ONNXImporter {
     // MARK: - Emitting layers
 
     /// Appends a geometry node named after `tensor` (made unique if needed) and returns its name.
-    mutating func emit(_ tensor: String, _ layer: Layer, inputs: [String]) -> String {
+    /// `output` is the tensor it computes; its channel count is recorded for layers that do not
+    /// set channels themselves (a channel slice, split or pad, a channels-last reshape).
+    mutating func emit(_ tensor: String, _ layer: Layer, inputs: [String], output: (shape: [Int], parts: [[AxisPart]])) -> String {
         var name = tensor
         var suffix = 2
         while usedNames.contains(name) {
@@ -98,8 +100,23 @@ extension ONNXImporter {
             suffix += 1
         }
         usedNames.insert(name)
-        nodes.append(Node(name, layer, inputs: inputs))
+        let channels: Int?
+        switch layer {
+        case .convolution, .transposedConvolution, .linear: channels = nil
+        default: channels = Self.channels(shape: output.shape, parts: output.parts)
+        }
+        nodes.append(Node(name, layer, inputs: inputs, channels: channels))
         return name
+    }
+
+    /// The channel count in the geometry's sense: elements per batch item and spatial position
+    /// (`C` of `[N, C, H, W]`, `[N, H, W, C]` or `[N, H·W, C]`, `C·H·W` once flattened).
+    static func channels(shape: [Int], parts: [[AxisPart]]) -> Int? {
+        guard let batch = shape.first, batch > 0, parts.first?.allSatisfy({ $0.spatial == nil }) ?? false,
+              let total = ConstantTensor.elementCount(shape) else { return nil }
+        let positions = parts.joined().reduce(1) { $1.spatial == nil ? $0 : $0 * $1.size }
+        guard positions > 0 else { return nil }
+        return total / batch / positions
     }
 
     /// Records a computed tensor after checking its shape and layout.
@@ -119,7 +136,7 @@ extension ONNXImporter {
     /// every other output of the node is recorded as the same tensor.
     mutating func produce(_ node: ONNXNodeContext, _ layer: Layer, inputs: [DynamicTensor], shape: [Int],
                           parts: [[AxisPart]]) throws(ONNXError) {
-        let name = emit(node.tensor, layer, inputs: inputs.map(\.node))
+        let name = emit(node.tensor, layer, inputs: inputs.map(\.node), output: (shape, parts))
         let value = DynamicTensor(node: name, shape: shape, parts: parts, spatialRank: spatialRank)
         for output in node.outputs where !output.isEmpty {
             try setDynamic(output, value, node: node)
