@@ -21,7 +21,8 @@ extension ONNXImporter {
         try produce(node, layer, inputs: dynamic, shape: shape, like: base)
     }
 
-    /// The name of a pointwise layer: the operator in lower case, with Clip's bounds when known.
+    /// The name of a pointwise layer: the operator in lower case; a Clip to [0, 6] or [0, ∞) is
+    /// `relu6` or `relu` (names the geometry knows to be parameter-free).
     private func pointwiseName(_ node: ONNXNodeContext, _ inputs: [TensorValue?]) throws(ONNXError) -> String {
         guard node.op == "Clip" else { return node.op.lowercased() }
         let bounds: [Double?]
@@ -32,12 +33,11 @@ extension ONNXImporter {
                 constantInput(node, inputs, at: i)?.values.flatMap { $0.count == 1 ? $0.asDoubles[0] : nil }
             }
         }
-        func text(_ v: Double?) -> String {
-            guard let v else { return "…" }
-            return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+        switch (bounds[0], bounds[1]) {
+        case (0?, 6?): return "relu6"
+        case (0?, nil): return "relu"
+        default: return "clip"
         }
-        if bounds.allSatisfy({ $0 == nil }) { return "clip" }
-        return "clip(\(text(bounds[0])), \(text(bounds[1])))"
     }
 
     mutating func importBatchNorm(_ node: ONNXNodeContext, _ inputs: [TensorValue?]) throws(ONNXError) {
