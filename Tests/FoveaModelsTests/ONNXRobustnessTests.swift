@@ -95,6 +95,18 @@ import Testing
                             initializers: [B.ints("a", [0], dims: []), B.ints("b", [1 << 50], dims: []), B.ints("c", [1], dims: [])],
                             outputs: ["y"])
         #expect(B.error(range) != nil)
+        // Found by fuzzing: a keep-aspect Resize with a huge negative size, a Range past Int64.
+        let fit = B.model([B.node("Resize", ["x", "", "", "s"], ["y"], ["axes": .ints([2, 3]),
+                                                                       "keep_aspect_ratio_policy": .string("not_larger")])],
+                          initializers: [B.ints("s", [12, -4_395_513_236_313_604_095])], outputs: ["y"], opset: 18)
+        #expect(B.error(fit)?.description.contains("size") == true)
+        let wide = B.model([B.node("Range", ["a", "b", "c"], ["r"]), B.node("Reshape", ["x", "r"], ["y"])],
+                           initializers: [B.ints("a", [Int.max - 10], dims: []), B.ints("b", [Int.max], dims: []),
+                                          B.ints("c", [3], dims: [])], outputs: ["y"])
+        #expect(B.error(wide) != nil)
+        let dilated = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([3, 3]), "dilations": .ints([1 << 30, 4])])],
+                              outputs: ["y"])
+        #expect(B.error(dilated) != nil)
         // Kernels larger than the padded input.
         let big = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([40, 3])])], outputs: ["y"])
         guard case .invalidNode(let op, _, _, _)? = B.error(big) else { Issue.record("kernel"); return }

@@ -193,7 +193,9 @@ extension ONNXImporter {
         guard n <= ONNXLimits.maxConstantElements else { return ConstantTensor(shape: [n], missingReason: "too large") }
         let floats = inputs.contains { if case .floats? = $0?.constant?.values { return true } else { return false } }
         let values = (0..<n).map { s[0] + Double($0) * d[0] }
-        return ConstantTensor(shape: [n], values: floats ? .floats(values) : .ints(values.map { Int($0) }))
+        if floats { return ConstantTensor(shape: [n], values: .floats(values)) }
+        return ConstantTensor(shape: [n], values: ConstantValues.floats(values).asInts.map(ConstantValues.ints),
+                              missingReason: "values out of the integer range")
     }
 
     /// Element-wise arithmetic with broadcasting; `nil` when the operator is not element-wise.

@@ -114,7 +114,12 @@ extension ONNXImporter {
     static func channels(shape: [Int], parts: [[AxisPart]]) -> Int? {
         guard let batch = shape.first, batch > 0, parts.first?.allSatisfy({ $0.spatial == nil }) ?? false,
               let total = ConstantTensor.elementCount(shape) else { return nil }
-        let positions = parts.joined().reduce(1) { $1.spatial == nil ? $0 : $0 * $1.size }
+        var positions = 1
+        for part in parts.joined() where part.spatial != nil {
+            let (product, overflow) = positions.multipliedReportingOverflow(by: part.size)
+            guard !overflow else { return nil }
+            positions = product
+        }
         guard positions > 0 else { return nil }
         return total / batch / positions
     }

@@ -46,6 +46,7 @@ extension ONNXImporter {
         }
         let strides = try node.axisList("strides", count: r, minimum: 1, default: 1)
         let dilations = try node.axisList("dilations", count: r, minimum: 1, default: 1)
+        try checkEffectiveKernel(node, kernel: kernel, dilation: dilations)
         let ceilMode = (try node.int("ceil_mode") ?? 0) != 0
         let padding: Padding
         switch try node.string("auto_pad") ?? "NOTSET" {
@@ -58,6 +59,16 @@ extension ONNXImporter {
         case let other: throw node.error("auto_pad '\(other)' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID")
         }
         return SlidingWindow(kernel: kernel, stride: strides, dilation: dilations, padding: padding, ceilMode: ceilMode)
+    }
+
+    /// Refuses kernels whose dilated extent `d·(k − 1) + 1` exceeds 2^31 − 1 (keeps later arithmetic exact).
+    func checkEffectiveKernel(_ node: ONNXNodeContext, kernel: [Int], dilation: [Int]) throws(ONNXError) {
+        for a in kernel.indices {
+            let (span, overflow) = dilation[a].multipliedReportingOverflow(by: kernel[a] - 1)
+            guard !overflow, span < ONNXLimits.maxDimension else {
+                throw node.error("dilated kernel \(kernel[a]) × \(dilation[a]) on axis \(a) is larger than \(ONNXLimits.maxDimension)")
+            }
+        }
     }
 
     /// Output sizes of a window over the spatial dims `sizes`, by the ONNX/PyTorch rules.
@@ -136,6 +147,10 @@ extension ONNXImporter {
             ? try node.axisList("kernel_shape", count: r, minimum: 1, default: 1) : Array(ws[2...])
         let stride = try node.axisList("strides", count: r, minimum: 1, default: 1)
         let dilation = try node.axisList("dilations", count: r, minimum: 1, default: 1)
+        if let bad = kernel.firstIndex(where: { $0 < 1 || $0 > ONNXLimits.maxDimension }) {
+            throw node.error("kernel size \(kernel[bad]) on axis \(bad) is out of range")
+        }
+        try checkEffectiveKernel(node, kernel: kernel, dilation: dilation)
         var outputPadding = try node.axisList("output_padding", count: r, minimum: 0, default: 0)
         let autoPad = try node.string("auto_pad") ?? "NOTSET"
         guard ["NOTSET", "", "SAME_UPPER", "SAME_LOWER", "VALID"].contains(autoPad) else {
@@ -308,6 +323,9 @@ extension ONNXImporter {
             usesScales = true
         } else if let sizes {
             guard sizes.count == axes.count else { throw node.error("sizes has \(sizes.count) values, expected \(axes.count)") }
+            if let bad = sizes.first(where: { $0 < 1 || $0 > ONNXLimits.maxDimension }) {
+                throw node.error("size \(bad) is out of range 1…\(ONNXLimits.maxDimension)")
+            }
             let policy = node.opset >= 18 ? try node.string("keep_aspect_ratio_policy") ?? "stretch" : "stretch"
             if policy == "stretch" {
                 for (i, t) in axes.enumerated() { shape[t] = sizes[i] }
@@ -317,7 +335,13 @@ extension ONNXImporter {
                 }
                 let ratios = axes.enumerated().map { Double(sizes[$0.offset]) / Double(x.shape[$0.element]) }
                 let scale = policy == "not_larger" ? ratios.min() ?? 1 : ratios.max() ?? 1
-                for t in axes { shape[t] = Int(scale * Double(x.shape[t]) + 0.5) }
+                for t in axes {
+                    let size = scale * Double(x.shape[t]) + 0.5
+                    guard size >= 1, size <= Double(ONNXLimits.maxDimension) else {
+                        throw node.error("keep_aspect_ratio_policy gives size \(size) on axis \(t)")
+                    }
+                    shape[t] = Int(size)
+                }
             }
         } else {
             throw node.error("neither scales nor sizes is given")
