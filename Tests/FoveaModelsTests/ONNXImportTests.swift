@@ -19,6 +19,17 @@ import FoveaGeometry
         #expect(m.input.name == "x" && m.input.channelAxis == 1 && m.input.spatialAxes == [2, 3])
     }
 
+    @Test func unreadableFilesAreNamed() {
+        let missing = URL(fileURLWithPath: "/nonexistent/model.onnx")
+        #expect(throws: ONNXError.self) { try ONNXModel(contentsOf: missing) }
+        do {
+            _ = try ONNXModel(contentsOf: missing)
+        } catch {
+            guard case .unreadable(let path, _) = error else { Issue.record("\(error)"); return }
+            #expect(path == missing.path)
+        }
+    }
+
     @Test func symbolicDimensionsNeedTheInputSize() throws {
         let model = B.model([conv], initializers: [weight],
                             shape: [.symbol("batch"), .value(3), .symbol("height"), .symbol("width")], outputs: ["y"])
