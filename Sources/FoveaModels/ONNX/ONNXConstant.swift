@@ -69,8 +69,7 @@ struct ConstantTensor {
 
 /// ONNX `TensorProto.DataType` codes used by the importer.
 enum ONNXDataType {
-    static let float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7,
-               string = 8, bool = 9, float16 = 10, double = 11, uint32 = 12, uint64 = 13, bfloat16 = 16
+    static let float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7, bool = 9, float16 = 10, double = 11, uint32 = 12, uint64 = 13, bfloat16 = 16
 
     static func isFloatingPoint(_ t: Int) -> Bool { [float, float16, double, bfloat16].contains(t) }
 }

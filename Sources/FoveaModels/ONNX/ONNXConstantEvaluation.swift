@@ -1,3 +1,5 @@
+import Foundation
+
 /// Evaluation of nodes whose inputs are all constant: the shape arithmetic of exporters
 /// (`Shape → Gather → Unsqueeze → Concat → Reshape`), Constant nodes and casts. Values are
 /// computed for small tensors only; otherwise just the shape.
@@ -210,11 +212,12 @@ extension ONNXImporter {
         let arity = op == "Where" ? 3 : unary.contains(op) ? 1 : operands.count
         guard operands.count >= arity, arity >= 1, let count = ConstantTensor.elementCount(out),
               count <= ONNXLimits.maxConstantElements else { return ConstantTensor(shape: out, values: nil) }
-        let vals = operands.prefix(op == "Clip" ? operands.count : arity).map(\.values)
-        guard vals.allSatisfy({ $0 != nil }) else { return ConstantTensor(shape: out, values: nil) }
-        let allInts = vals.allSatisfy { if case .ints? = $0 { return true } else { return false } }
-        let columns: [[Double]] = vals.map { $0!.asDoubles }
-        let intColumns: [[Int]] = allInts ? vals.map { $0!.asInts ?? [] } : []
+        let used = operands.prefix(op == "Clip" ? operands.count : arity)
+        let vals = used.compactMap(\.values)
+        guard vals.count == used.count else { return ConstantTensor(shape: out, values: nil) }
+        let allInts = vals.allSatisfy { if case .ints = $0 { return true } else { return false } }
+        let columns: [[Double]] = vals.map(\.asDoubles)
+        let intColumns: [[Int]] = allInts ? vals.map { $0.asInts ?? [] } : []
         func at(_ k: Int, _ o: [Int]) -> Int { linear(broadcastSource(o, shapes[k]), shapes[k]) }
         var doubles: [Double] = [], ints: [Int] = []
         var integral = allInts
@@ -304,8 +307,6 @@ extension ONNXImporter {
         }
     }
 }
-
-import Foundation
 
 // MARK: - Index arithmetic on small row-major tensors
 

@@ -77,7 +77,7 @@ struct ONNXImporter {
             importer.values[other.name] = .constant(ConstantTensor(shape: known, missingReason: "it is a graph input other than '\(inputInfo.name)'"))
         }
         importer.values[inputInfo.name] = .dynamic(DynamicTensor(node: Network.inputName, shape: shape,
-                                                                  spatialAxes: layout.spatial))
+                                                                  spatialAxes: layout.spatial.map(Optional.some)))
 
         let order = try dependencyOrder(graph.node, known: Set(importer.values.keys))
         for index in order {
@@ -101,7 +101,7 @@ struct ONNXImporter {
         do {
             network = try Network(name: name ?? (graph.name.isEmpty ? "onnx" : graph.name),
                                   inputChannels: shape[layout.channel],
-                                  inputSize: layout.spatial.map { shape[$0!] },
+                                  inputSize: layout.spatial.map { shape[$0] },
                                   nodes: importer.nodes, outputs: outputNodes)
         } catch let error as NetworkError {
             throw .network(error)
@@ -117,7 +117,7 @@ struct ONNXImporter {
             }
         }
         let input = ONNXModel.Input(name: inputInfo.name, declaredShape: declared, shape: shape,
-                                    spatialAxes: layout.spatial.map { $0! }, channelAxis: layout.channel)
+                                    spatialAxes: layout.spatial, channelAxis: layout.channel)
         return Result(network: network, input: input, outputs: outputs, assumptions: importer.assumptions,
                       opset: opset, tensorNodes: tensorNodes, tensorShapes: tensorShapes)
     }
@@ -178,7 +178,7 @@ struct ONNXImporter {
     }
 
     private struct Layout {
-        var spatial: [Int?]
+        var spatial: [Int]
         var channel: Int
     }
 

@@ -50,9 +50,9 @@ struct DynamicTensor {
     }
 
     func kind(_ t: Int) -> AxisKind {
-        let spatial = parts[t].filter { $0.spatial != nil }
+        let spatial = parts[t].compactMap(\.spatial)
         if spatial.isEmpty { return .plain }
-        if spatial.count == 1, parts[t].allSatisfy({ $0.spatial != nil || $0.size == 1 }) { return .spatial(spatial[0].spatial!) }
+        if spatial.count == 1, parts[t].allSatisfy({ $0.spatial != nil || $0.size == 1 }) { return .spatial(spatial[0]) }
         return .folded
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One ONNX node with its attributes indexed by name and typed accessors that throw
 /// `ONNXError.invalidNode` naming the node and attribute when a value has the wrong type.
 struct ONNXNodeContext {
@@ -103,5 +105,3 @@ struct ONNXNodeContext {
         return list
     }
 }
-
-import Foundation
