@@ -89,3 +89,22 @@ import FoveaGeometry
         #expect(checked >= 2)
     }
 }
+
+/// Gates and normalizations with statistics over the map keep the local receptive field and are
+/// flagged "global context"; plain local blocks are not.
+@Suite struct ONNXGlobalContextTests {
+    @Test func gatesAndSpatialStatisticsAreGlobalContext() throws {
+        let cases: [(file: String, tensor: String, context: Bool)] = [
+            ("se_net", "se1", true), ("se_net", "se2", true), ("se_net", "/conv1/Conv_output_0", false),
+            ("convnext_block", "block", false), ("convnext_block", "normed", true),
+            ("reduce_opset18", "softmax_w", true), ("reduce_opset18", "softmax_c", false),
+        ]
+        for c in cases {
+            let model = try ONNXFixtureTests.load(c.file)
+            let geometry = try NetworkGeometry(model.network)
+            let tensor = try ONNXGeometryTests().tensor(geometry, model, c.tensor)
+            #expect(tensor.flags.contains(.globalContext) == c.context, "\(c.file) \(c.tensor)")
+            #expect(!tensor.flags.contains(.global), "\(c.file) \(c.tensor)")
+        }
+    }
+}
