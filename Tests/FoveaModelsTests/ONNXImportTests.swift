@@ -115,6 +115,25 @@ import FoveaGeometry
         #expect(m.outputs[0].shape == [1, 10])
     }
 
+    @Test func quantizedWeightsAndActivationsKeepTheirShapes() throws {
+        // QDQ export: int8 weight → DequantizeLinear (per-channel scale on axis 0) → Conv, and a
+        // per-channel QuantizeLinear → DequantizeLinear pair on the activations.
+        var int8 = B.external("wq", dims: [8, 3, 3, 3])
+        int8.dataType = 3
+        let model = B.model([
+            B.node("DequantizeLinear", ["wq", "scale8"], ["w"], ["axis": .int(0)]),
+            B.node("QuantizeLinear", ["x", "scale3"], ["xq"], ["axis": .int(1)]),
+            B.node("DequantizeLinear", ["xq", "scale3"], ["xd"], ["axis": .int(1)]),
+            B.node("Conv", ["xd", "w"], ["y"], ["pads": .ints([1, 1, 1, 1])]),
+        ], initializers: [int8, B.floats("scale8", Array(repeating: 0.1, count: 8)), B.floats("scale3", [0.1, 0.2, 0.3])],
+           outputs: ["y"])
+        let m = try B.load(model)
+        #expect(m.shape(ofTensor: "xd") == [1, 3, 16, 16])
+        #expect(m.network.node(named: "xq")?.layer == .pointwise("quantizelinear"))
+        guard case .convolution(let c)? = m.network.node(named: "y")?.layer else { Issue.record("conv"); return }
+        #expect(c.outChannels == 8 && c.window.kernel == [3, 3])
+    }
+
     @Test func splittingASpatialAxisFlattensAndTransposingSpatialAxesIsRefused() throws {
         // [1, 3, 16, 16] → [1, 3, 4, 64]: h is split, so the result depends on the whole input.
         let split = B.model([B.node("Reshape", ["x", "s"], ["y"])], initializers: [B.ints("s", [1, 3, 4, 64])], outputs: ["y"])

@@ -206,9 +206,13 @@ extension ONNXImporter {
         let known = onnxUnaryPointwise.contains(op) || onnxAdditiveMerge.contains(op) || onnxMultiplicativeMerge.contains(op)
         guard known else { return nil }
         let operands = inputs.compactMap { $0 }
+        let unary: Set<String> = ["Neg", "Abs", "Floor", "Ceil", "Round", "Sqrt", "Reciprocal", "Sign", "Relu", "Not", "Clip"]
+        if onnxUnaryPointwise.contains(op), !unary.contains(op), let first = inputs.first ?? nil {
+            // Other unary operators (quantization, activations) keep the shape; values are not computed.
+            return ConstantTensor(shape: first.shape, missingReason: "\(op) on constants is not evaluated")
+        }
         let shapes = operands.compactMap(\.shape)
         guard shapes.count == operands.count, let out = broadcastShape(shapes) else { return .unknown("operand shapes unknown") }
-        let unary: Set<String> = ["Neg", "Abs", "Floor", "Ceil", "Round", "Sqrt", "Reciprocal", "Sign", "Relu", "Not", "Clip"]
         let arity = op == "Where" ? 3 : unary.contains(op) ? 1 : operands.count
         guard operands.count >= arity, arity >= 1, let count = ConstantTensor.elementCount(out),
               count <= ONNXLimits.maxConstantElements else { return ConstantTensor(shape: out, values: nil) }

@@ -6,6 +6,12 @@ extension ONNXImporter {
 
     mutating func importElementwise(_ node: ONNXNodeContext, _ inputs: [TensorValue?]) throws(ONNXError) {
         let dynamic = inputs.compactMap { $0?.dynamic }
+        // Unary operators keep their input's shape; their constant operands (Clip bounds, per-axis
+        // quantization scales) do not broadcast against it.
+        if onnxUnaryPointwise.contains(node.op), dynamic.count == 1, let x = inputs.first??.dynamic {
+            try produce(node, .pointwise(try pointwiseName(node, inputs)), inputs: [x], shape: x.shape, parts: x.parts)
+            return
+        }
         let shapes = inputs.compactMap { $0?.shape }
         guard let shape = broadcastShape(shapes) else {
             throw node.error("input shapes \(shapes) do not broadcast")
