@@ -13,14 +13,19 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "FoveaTensor"),
         .target(name: "FoveaKernels", dependencies: ["FoveaTensor"]),
         .target(name: "FoveaGeometry"),
         .target(name: "FoveaNN", dependencies: ["FoveaTensor", "FoveaKernels", "FoveaGeometry"]),
-        .target(name: "FoveaModels", dependencies: ["FoveaGeometry", "FoveaNN"],
-                resources: [.copy("Datasets/DigitsData")]),
+        .target(name: "FoveaModels", dependencies: [
+            "FoveaGeometry", "FoveaNN", "FoveaKernels",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], resources: [.copy("Datasets/DigitsData")]),
         .executableTarget(
             name: "fovea",
             dependencies: [

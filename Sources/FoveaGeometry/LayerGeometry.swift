@@ -140,7 +140,8 @@ struct LayerGeometry {
         "relu", "relu6", "leakyrelu", "elu", "selu", "celu", "gelu", "silu", "swish", "hardswish",
         "hardsigmoid", "sigmoid", "tanh", "hardtanh", "mish", "softplus", "softsign", "softmax",
         "logsoftmax", "dropout", "dropout2d", "dropout3d", "alphadropout", "identity",
-        "stochasticdepth", "clip", "abs", "neg", "exp", "log", "sqrt",
+        "stochasticdepth", "clip", "abs", "neg", "exp", "log", "sqrt", "permute", "transpose",
+        "reshape", "contiguous",
     ]
 
     // MARK: - Layer kinds

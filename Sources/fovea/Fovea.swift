@@ -8,7 +8,7 @@ struct Fovea: ParsableCommand {
         commandName: "fovea",
         abstract: "CNN geometry and gradients: exact receptive fields and exact backward passes.",
         version: "0.1.0",
-        subcommands: [Grad.self, Train.self, Eval.self, Predict.self]
+        subcommands: [Grad.self, RF.self, Train.self, Eval.self, Predict.self]
     )
 
     /// Runs the command; every error becomes one line on stderr and exit status 2, while
@@ -17,6 +17,9 @@ struct Fovea: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            // A command that already reported its outcome (e.g. `rf --verify` disagreeing).
+            Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
