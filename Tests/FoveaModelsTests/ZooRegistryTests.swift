@@ -13,7 +13,7 @@ struct ZooRegistryTests {
                             "inception_v3_slim", "mobilenet_v1"]
 
     @Test func listsEveryModelOnce() {
-        #expect(Zoo.names == Self.torchvisionNames + Self.slimNames + ["lenet5"])
+        #expect(Zoo.names == Self.torchvisionNames + Self.slimNames + ["lenet5", "lenet_digits"])
         #expect(Set(Zoo.names).count == Zoo.names.count)
     }
 
@@ -38,10 +38,11 @@ struct ZooRegistryTests {
             let expected: [Int] = switch entry.name {
             case "inception_v3", "inception_v3_slim": [299, 299]
             case "lenet5": [28, 28]
+            case "lenet_digits": [8, 8]
             default: [224, 224]
             }
             #expect(entry.inputSize == expected, "\(entry.name)")
-            #expect(entry.inputChannels == (entry.name == "lenet5" ? 1 : 3))
+            #expect(entry.inputChannels == (entry.name.hasPrefix("lenet") ? 1 : 3))
         }
     }
 

@@ -83,5 +83,9 @@ extension Zoo {
                  summary: "LeNet-5 for 1×28×28 digits: conv6(5, pad 2)-pool-conv16(5)-pool-fc120-fc84-fc10",
                  source: "LeCun et al. 1998, with ReLU and max pooling; padded C1 on 28×28 (= the paper's 32×32)",
                  describe: ZooGraph.leNet5),
+        ZooEntry(name: "lenet_digits", family: "LeNet", inputSize: [8, 8], inputChannels: 1,
+                 summary: "LeNet-style for 1×8×8 digits: conv16(3, pad 1)-pool-conv32(3, pad 1)-pool-fc120-fc84-fc10",
+                 source: "Fovea's default `fovea train` model for the built-in digits (docs/training.md)",
+                 describe: ZooGraph.leNetDigits),
     ]
 }

@@ -21,6 +21,26 @@ extension ZooGraph {
         return g
     }
 
+    /// `lenet_digits`, the default model of `fovea train` for the built-in 1×8×8 digits: LeNet-5's
+    /// layers and names with 3×3 convolutions (padding 1) and 16 and 32 channels:
+    /// conv16(3, pad 1)–relu–maxpool2–conv32(3, pad 1)–relu–maxpool2–fc120–relu–fc84–relu–fc10.
+    static func leNetDigits() -> ZooGraph {
+        var g = ZooGraph()
+        var x = g.conv("conv1", Network.inputName, 16, kernel: 3, padding: 1)
+        x = g.pointwise("relu1", "relu", x)
+        x = g.maxPool("pool1", x, kernel: 2, stride: 2)
+        x = g.conv("conv2", x, 32, kernel: 3, padding: 1)
+        x = g.pointwise("relu2", "relu", x)
+        x = g.maxPool("pool2", x, kernel: 2, stride: 2)
+        x = g.flatten("flatten", x)
+        x = g.linear("fc1", x, 120)
+        x = g.pointwise("relu3", "relu", x)
+        x = g.linear("fc2", x, 84)
+        x = g.pointwise("relu4", "relu", x)
+        g.linear("fc3", x, 10)
+        return g
+    }
+
     /// torchvision `alexnet`.
     static func alexNet() -> ZooGraph {
         var g = ZooGraph()
