@@ -16,7 +16,7 @@ struct Train: ParsableCommand {
             stderr; the result to stdout (with --format json, one JSON object on the last line).
             """)
 
-    @Option(help: "Model: lenet_digits, or a spec file.")
+    @Option(help: "Model: a zoo name (lenet_digits, lenet5, …) or a spec file (default: lenet_digits for 1×8×8 images, lenet5 for 1×28×28).")
     var model: String?
 
     @OptionGroup var data: DataOptions
@@ -75,13 +75,21 @@ struct Train: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now
-        var (run, directory) = try resume ? resumedRun() : newRun()
+        var run: RunDescription
+        let directory: URL
+        let data: LabeledImages
+        if resume {
+            (run, directory) = try resumedRun()
+            data = try Datasets.load(run.dataset)
+        } else {
+            let reference = try self.data.reference() ?? DatasetReference(kind: Digits.name)
+            data = try Datasets.load(reference)
+            (run, directory) = try newRun(reference, imageShape: data.imageShape)
+        }
         let network = try TrainingModels.network(named: run.model, spec: run.modelSpec)
-        let data = try Datasets.load(run.dataset)
-        run.inputShape = data.imageShape
         let configuration = run.training
         var initialization = configuration.generator(.initialization)
-        let model = try TrainableModel(network: network, inputShape: data.imageShape, source: run.dataset.shortName,
+        let model = try TrainableModel(network: network, inputShape: run.inputShape, source: run.dataset.shortName,
                                        generator: &initialization)
         try data.checkLabels(classes: model.classes)
         var split = configuration.generator(.split)
@@ -118,10 +126,12 @@ struct Train: ParsableCommand {
     }
 
     /// The description of a fresh run from the options, and its directory.
-    private func newRun() throws -> (RunDescription, URL) {
-        let reference = try data.reference() ?? DatasetReference(kind: Digits.name)
-        let modelName = model ?? TrainingModels.leNetDigitsName
-        let spec = try TrainingModels.specText(for: modelName)
+    private func newRun(_ reference: DatasetReference, imageShape: [Int]) throws -> (RunDescription, URL) {
+        guard let argument = model ?? TrainingModels.defaultModel(forImages: imageShape) else {
+            let shape = imageShape.map(String.init).joined(separator: "×")
+            throw ValidationError("--model: no default model for \(shape) images; name a zoo model or a spec file")
+        }
+        let (_, name, spec) = try TrainingModels.resolve(argument)
         let kind = optimizer ?? .adam
         let settings = OptimizerSettings(kind: kind, learningRate: lr ?? (kind == .sgd ? 0.01 : 0.002), momentum: momentum ?? 0,
                                          nesterov: nesterov, weightDecay: weightDecay)
@@ -129,10 +139,9 @@ struct Train: ParsableCommand {
                                                   testFraction: testFraction ?? 0.2, optimizer: settings,
                                                   schedule: try (schedule ?? .cosine).schedule(self))
         try configuration.validate()
-        let name = URL(fileURLWithPath: modelName).deletingPathExtension().lastPathComponent
         let directory = URL(fileURLWithPath: out ?? "runs/\(name)-\(reference.shortName)")
-        // The input shape is filled in once the data is loaded.
-        return (RunDescription(model: modelName, modelSpec: spec, inputShape: [], dataset: reference, training: configuration),
+        let model = spec == nil ? name : argument
+        return (RunDescription(model: model, modelSpec: spec, inputShape: imageShape, dataset: reference, training: configuration),
                 directory)
     }
 

@@ -45,6 +45,7 @@ import Testing
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        process.currentDirectoryURL = scratch.root
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
@@ -169,6 +170,38 @@ import Testing
         }
     }
 
+    /// A graph spec (residual add, concat, 1×1 convolution) trains; the checkpoint embeds the spec,
+    /// so eval works after the file is gone.
+    @Test func trainsASpecGraphAndEvaluatesWithoutTheFile() throws {
+        let s = try Scratch()
+        let spec = """
+            name: residual_digits
+            input: {size: [8, 8], channels: 1}
+            nodes:
+              stem: {op: conv, kernel: 3, padding: 1, out_channels: 4, inputs: input}
+              act: {op: relu, inputs: stem}
+              branch: {op: conv, kernel: 3, padding: 1, out_channels: 4, inputs: act}
+              sum: {op: add, inputs: [act, branch]}
+              side: {op: conv, kernel: 1, out_channels: 2, bias: false, inputs: input}
+              cat: {op: concat, inputs: [sum, side]}
+              pool: {op: maxpool, kernel: 2, inputs: cat}
+              head: {op: linear, out_features: 10, inputs: pool}
+            """
+        try spec.write(toFile: s.path("residual.yaml"), atomically: true, encoding: .utf8)
+        let r = try run(["train", "--model", s.path("residual.yaml")] + Self.data + ["--epochs", "2", "--format", "json"], s)
+        #expect(r.status == 0, "\(r.stderr)")
+        // The default --out is runs/<spec file name>-<images file name>, relative to the working directory.
+        let directory = s.root.appendingPathComponent("runs/residual-digits-images")
+        #expect(try lastJSON(r)["checkpoint"] as? String == directory.path)
+        let weights = try SafeTensors.read(from: directory.appendingPathComponent("model.safetensors"))
+        #expect(weights.tensors.map(\.name) == ["stem.weight", "stem.bias", "branch.weight", "branch.bias", "side.weight",
+                                                "head.weight", "head.bias"])
+        #expect(weights["head.weight"]?.shape == [10, 6 * 4 * 4])
+        try FileManager.default.removeItem(atPath: s.path("residual.yaml"))
+        let eval = try run(["eval", "--checkpoint", directory.path], s)
+        #expect(eval.status == 0 && eval.stdout.contains("residual_digits after epoch 2"), "\(eval.stdout)\(eval.stderr)")
+    }
+
     /// Bad data, options and checkpoints: one line on stderr, exit 2, and the existing checkpoint
     /// in --out untouched.
     @Test func badInputBattery() throws {
@@ -201,11 +234,17 @@ import Testing
         gz[gz.count / 2] ^= 0x55
         try gz.write(to: s.root.appendingPathComponent("damaged.idx3.gz"))
         let labelsIDX = Self.fixtures.appendingPathComponent("digits-labels.idx1").path
+        try "input: {size: [8, 8], channels: 1}\nlayers: [{conv: {kernel: 3, out_channels: 2}}, batchnorm, flatten, {linear: 10}]\n"
+            .write(toFile: s.path("bn.yaml"), atomically: true, encoding: .utf8)
         let out = ["--out", s.path("run")]
 
         let cases: [(String, [String], String)] = [
             ("label out of range", ["train", "--x", s.path("x8.npy"), "--y", s.path("y12.npy")] + out, "label 12 at index 10 is outside"),
-            ("image size", ["train", "--x", s.path("x6.npy"), "--y", s.path("y.npy")] + out, "takes 1×8×8 images but x6 has 1×6×6"),
+            ("image size", ["train", "--model", "lenet_digits", "--x", s.path("x6.npy"), "--y", s.path("y.npy")] + out,
+             "takes 1×8×8 images but x6 has 1×6×6"),
+            ("no default model", ["train", "--x", s.path("x6.npy"), "--y", s.path("y.npy")] + out, "no default model for 1×6×6 images"),
+            ("lenet5 on digits", ["train", "--model", "lenet5", "--dataset", "digits"] + out, "model lenet5 takes 1×28×28 images but digits has 1×8×8"),
+            ("unsupported layer", ["train", "--model", s.path("bn.yaml")] + out, "node 'batchnorm1': batch normalization has no trainable implementation"),
             ("empty", ["train", "--x", s.path("x0.npy"), "--y", s.path("y0.npy")] + out, "empty"),
             ("count mismatch", ["train", "--x", s.path("x8.npy"), "--y", s.path("y5.npy")] + out, "holds 40 images but"),
             ("corrupt npy", ["train", "--x", s.path("bad.npy"), "--y", s.path("y.npy")] + out, "not a valid .npy file"),

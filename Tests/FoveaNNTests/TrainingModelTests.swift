@@ -127,6 +127,28 @@ enum TrainingNetworks {
         }
     }
 
+    /// Global average and max pooling pool the whole image: gradients agree with central differences.
+    @Test(arguments: [PoolKind.average, .max])
+    func globalPoolingGradientsMatchFiniteDifferences(kind: PoolKind) throws {
+        let network = try Network(name: "global", inputChannels: 1, inputSize: [5, 4], nodes: [
+            Node("conv", TrainingNetworks.conv(3, 3, padding: 1), inputs: ["input"]),
+            Node("pool", .globalPooling(kind), inputs: ["conv"]),
+            Node("fc", .linear(Linear(outFeatures: 2)), inputs: ["pool"]),
+        ])
+        var generator = SplitMix64(seed: 5)
+        let model = try TrainableModel(network: network, inputShape: [1, 5, 4], generator: &generator)
+        #expect(model.parameters[2].shape == [2, 3])
+        let x = try Tensor(shape: [2, 1, 5, 4], scalars: (0..<40).map { _ in generator.nextUnitFloat() * 2 - 1 })
+        let trace = try model.forward(x)
+        let analytic = try model.backward(trace, gradOutput: try SoftmaxCrossEntropyLoss().evaluate(logits: trace.output, labels: [0, 1]).gradient)
+        let numerical = try GradientCheck.numericalGradient(at: model.parameters[0].scalars) { values in
+            var parameters = model.parameters
+            parameters[0].scalars = values
+            return try SoftmaxCrossEntropyLoss().evaluate(logits: try model.withParameters(parameters).logits(x), labels: [0, 1]).value
+        }
+        for (a, n) in zip(analytic[0].scalars, numerical) { #expect(abs(Double(a) - n) < 2e-3) }
+    }
+
     @Test func buildErrorsNameTheNode() throws {
         func message(_ nodes: [Node], inputShape: [Int] = [1, 6, 6]) throws -> String {
             let network = try Network(name: "bad", inputChannels: 1, inputSize: [6, 6], nodes: nodes)

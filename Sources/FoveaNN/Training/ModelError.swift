@@ -16,7 +16,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unsupportedLayer(model, node, layer):
-            return "model \(model): node '\(node)': \(layer) has no trainable implementation (supported: convolution, max/average pooling, relu, identity, flatten, linear, add, concat)"
+            return "model \(model): node '\(node)': \(layer) has no trainable implementation (supported: convolution, max/average pooling, global max/average pooling, relu, identity, flatten, linear, add, concat)"
         case let .missingSize(model, node, size):
             return "model \(model): node '\(node)': the \(size) must be given to train the model"
         case let .invalidNode(model, node, detail):

@@ -5,7 +5,7 @@ import FoveaTensor
 /// and backward passes, executed in the network's topological order; the backward pass runs in
 /// reverse order and sums the gradients of tensors read by several nodes.
 ///
-/// Supported nodes: 2-D convolution, max and average pooling, `relu` and `identity`, flatten,
+/// Supported nodes: 2-D convolution, max and average pooling (also global), `relu` and `identity`, flatten,
 /// linear (a linear node on an `N×C×H×W` tensor flattens it first, as the geometry view does),
 /// `add` (equal shapes) and `concat` (along channels). Parameters are named like a PyTorch
 /// `state_dict`: the node name plus `.weight` or `.bias`.

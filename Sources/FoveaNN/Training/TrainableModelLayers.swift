@@ -74,7 +74,14 @@ extension TrainableModel {
                 return (inputShapes.count == 1 ? .identity : .concat, false)
             case .transposedConvolution: throw ModelError.unsupportedLayer(model: model, node: node.name, layer: "transposed convolution")
             case .adaptivePooling: throw ModelError.unsupportedLayer(model: model, node: node.name, layer: "adaptive pooling")
-            case .globalPooling: throw ModelError.unsupportedLayer(model: model, node: node.name, layer: "global pooling")
+            case .globalPooling(let kind):
+                try imageInput("global pooling")
+                let whole = Array(shape[2...])
+                switch kind {
+                case .max: return (.module(try MaxPool2D(kernel: whole, name: node.name)), false)
+                case .average: return (.module(try AvgPool2D(kernel: whole, name: node.name)), false)
+                case .lp: throw ModelError.unsupportedLayer(model: model, node: node.name, layer: "global Lp pooling")
+                }
             case .resize: throw ModelError.unsupportedLayer(model: model, node: node.name, layer: "resize")
             case .pad: throw ModelError.unsupportedLayer(model: model, node: node.name, layer: "pad")
             case .slice: throw ModelError.unsupportedLayer(model: model, node: node.name, layer: "slice")
