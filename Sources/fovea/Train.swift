@@ -8,8 +8,9 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a CNN classifier (default: lenet_digits on the built-in digits).",
         discussion: """
-            The model is a built-in name or a spec file (the description `fovea rf` analyses); the default \
-            is lenet_digits for 8×8 images. Without data options the built-in digits are used. A seeded, \
+            The model is a zoo name or a spec file (the description `fovea rf` analyses); by default \
+            lenet_digits for 1×8×8 images and lenet5 for 1×28×28. Without data options the built-in digits \
+            are used. A seeded, \
             stratified split holds out --test-fraction of each class for testing. After every epoch OUT \
             receives model.safetensors (PyTorch state_dict names), optimizer.safetensors (the state a \
             --resume continues from), metrics.csv and run.json, each replaced atomically. Progress goes to \

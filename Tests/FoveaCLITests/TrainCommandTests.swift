@@ -202,6 +202,24 @@ import Testing
         #expect(eval.status == 0 && eval.stdout.contains("residual_digits after epoch 2"), "\(eval.stdout)\(eval.stderr)")
     }
 
+    /// Uncompressed 28×28 IDX files get lenet5 by default (PyTorch's LeNet-5 shapes).
+    @Test func mnistSizedIDXTrainsLeNet5ByDefault() throws {
+        let s = try Scratch()
+        var generator = SystemRandomNumberGenerator()
+        let count = 20
+        let images: [UInt8] = [0, 0, 8, 3, 0, 0, 0, UInt8(count), 0, 0, 0, 28, 0, 0, 0, 28]
+            + (0..<(count * 784)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let labels: [UInt8] = [0, 0, 8, 1, 0, 0, 0, UInt8(count)] + (0..<count).map { UInt8($0 % 10) }
+        try Data(images).write(to: s.root.appendingPathComponent("mnist-images"))
+        try Data(labels).write(to: s.root.appendingPathComponent("mnist-labels"))
+        let r = try run(["train", "--images", s.path("mnist-images"), "--labels", s.path("mnist-labels"), "--epochs", "1",
+                         "--test-fraction", "0.5"], s)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("training lenet5 (61706 parameters)"))
+        let weights = try SafeTensors.read(from: s.root.appendingPathComponent("runs/lenet5-mnist-images/model.safetensors"))
+        #expect(weights["conv1.weight"]?.shape == [6, 1, 5, 5] && weights["fc1.weight"]?.shape == [120, 400])
+    }
+
     /// Bad data, options and checkpoints: one line on stderr, exit 2, and the existing checkpoint
     /// in --out untouched.
     @Test func badInputBattery() throws {
