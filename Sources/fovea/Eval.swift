@@ -63,14 +63,14 @@ struct CheckpointModel {
 
     init(directory: String) throws {
         let url = URL(fileURLWithPath: directory)
-        let (run, weights) = try Checkpoint.readModel(from: url)
+        let (run, weights, epoch) = try Checkpoint.readModel(from: url)
         let network = try TrainingModels.network(named: run.model, spec: run.modelSpec)
         // The initial values are replaced by the checkpoint's.
         var generator = SplitMix64(seed: 0)
         let fresh = try TrainableModel(network: network, inputShape: run.inputShape, source: "the checkpoint", generator: &generator)
         self.run = run
         self.model = try fresh.loading(weights, source: url.appendingPathComponent(Checkpoint.modelFile).path)
-        self.epoch = Int(weights.metadata["fovea.epoch"] ?? "") ?? 0
+        self.epoch = epoch
     }
 
     /// Throws unless images of `shape` (`[C, H, W]`) fit the model.

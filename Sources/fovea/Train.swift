@@ -100,6 +100,13 @@ struct Train: ParsableCommand {
         var state = resume ? try Checkpoint.readState(from: directory, model: model, configuration: configuration)
                            : try trainer.start(model: model)
         let logURL = log.map { URL(fileURLWithPath: $0) }
+        if let logURL {
+            var isDirectory: ObjCBool = false
+            let folder = logURL.deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandError(description: "--log: the directory \(folder) does not exist")
+            }
+        }
         if !resume { try prepare(directory) }
 
         var progress = TrainProgress(totalEpochs: configuration.epochs, startEpoch: state.epochsCompleted)

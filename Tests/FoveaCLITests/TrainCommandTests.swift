@@ -278,6 +278,7 @@ import Testing
             ("nesterov without momentum", ["train", "--optimizer", "sgd", "--nesterov"] + Self.data + out, "Nesterov"),
             ("resume conflict", ["train", "--resume", "--lr", "0.5"] + out, "--resume: --lr 0.5"),
             ("resume without checkpoint", ["train", "--resume", "--out", s.path("nothing")], "no such checkpoint file"),
+            ("log directory", ["train", "--log", s.path("no/such/dir/log.csv")] + Self.data + out, "--log: the directory"),
         ]
         for (label, arguments, message) in cases {
             let r = try run(arguments, s)

@@ -51,11 +51,14 @@ public enum Checkpoint {
         try AtomicFile.writeAll(files)
     }
 
-    /// The run description and parameters saved in `directory/model.safetensors`.
-    public static func readModel(from directory: URL) throws -> (run: RunDescription, weights: SafeTensorsContents) {
+    /// The run description, parameters and epoch saved in `directory/model.safetensors`.
+    public static func readModel(from directory: URL) throws -> (run: RunDescription, weights: SafeTensorsContents, epoch: Int) {
         let url = directory.appendingPathComponent(modelFile)
         let contents = try readFile(url)
-        return (try decodeJSON(RunDescription.self, contents, key: Key.run, file: url.path), contents)
+        guard let epoch = contents.metadata[Key.epoch].flatMap({ Int($0) }), epoch >= 0 else {
+            throw CheckpointError.invalid(file: url.path, detail: "metadata '\(Key.epoch)' is missing or not a number")
+        }
+        return (try decodeJSON(RunDescription.self, contents, key: Key.run, file: url.path), contents, epoch)
     }
 
     /// The run description saved in `directory/optimizer.safetensors`.
