@@ -16,7 +16,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "FoveaTensor"),
-        .target(name: "FoveaKernels", dependencies: ["FoveaTensor"]),
+        .target(name: "CFoveaKernels"),
+        .target(name: "FoveaKernels", dependencies: ["FoveaTensor", "CFoveaKernels"]),
         .target(name: "FoveaGeometry"),
         .target(name: "FoveaNN", dependencies: ["FoveaTensor", "FoveaKernels", "FoveaGeometry"]),
         .target(name: "FoveaModels", dependencies: ["FoveaGeometry", "FoveaNN"]),

@@ -1,0 +1,31 @@
+#ifndef CFOVEAKERNELS_H
+#define CFOVEAKERNELS_H
+
+/// Tiny C helpers for FoveaKernels: CPU feature detection and the SIMD micro-kernels
+/// that need instruction sets the Swift module is not compiled for.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU and the OS support AVX2 and FMA (YMM state enabled), else 0.
+int fovea_cpu_has_avx2_fma(void);
+
+/// Number of processors this process may run on (its affinity mask), at least 1.
+int fovea_active_processor_count(void);
+
+/// Rows and columns of the register tile of `fovea_sgemm_kernel_6x16_avx2_fma`.
+enum { FOVEA_SGEMM_MR = 6, FOVEA_SGEMM_NR = 16 };
+
+/// C[0..<6][0..<16] = alpha * sum_p A[p] ⊗ B[p] + beta * C, with A packed as `kc` groups of
+/// 6 floats and B as `kc` groups of 16 floats. `ldc` is the row stride of C. With beta == 0,
+/// C is not read. Only call when `fovea_cpu_has_avx2_fma()` returns 1; on other
+/// architectures it does nothing.
+void fovea_sgemm_kernel_6x16_avx2_fma(long kc, const float *a, const float *b,
+                                      float *c, long ldc, float alpha, float beta);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
