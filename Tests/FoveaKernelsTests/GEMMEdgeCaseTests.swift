@@ -68,16 +68,17 @@ func handComputedProduct(kernel: GEMM.MicroKernel) {
     #expect(c == [115, 127, 277, 307])
 }
 
-@Test("thread grids follow the balance of row and column panels")
+@Test("thread grids weigh uneven shares against duplicated packing")
 func threadGridChoice() {
-    // 11 row panels over 2 threads waste 1 of 12 slots; 36 column panels split evenly.
-    #expect(GEMMDriver.split(threads: 2, rowPanels: 11, columnPanels: 36) == (1, 2))
-    // Both split evenly: rows win (each A block is packed once).
-    #expect(GEMMDriver.split(threads: 2, rowPanels: 172, columnPanels: 64) == (2, 1))
+    // Weight-gradient-like 64 × 576 × 100000: splitting rows would make both threads pack
+    // all of the huge B (576 × 100000); splitting columns duplicates only the smaller A.
+    #expect(GEMMDriver.plan(threads: 2, m: 64, n: 576, k: 100_000) == (1, 2))
+    // Tall and skinny 1200 × 32: splitting rows duplicates only the 32 columns of B.
+    #expect(GEMMDriver.plan(threads: 2, m: 1200, n: 32, k: 1000) == (2, 1))
     // A single row panel cannot be shared.
-    #expect(GEMMDriver.split(threads: 2, rowPanels: 1, columnPanels: 9) == (1, 2))
-    // 4 threads on 2 × 6 panels: a 2 × 2 grid is perfectly even.
-    #expect(GEMMDriver.split(threads: 4, rowPanels: 2, columnPanels: 6) == (2, 2))
+    #expect(GEMMDriver.plan(threads: 2, m: 5, n: 300, k: 50) == (1, 2))
+    let grid = GEMMDriver.plan(threads: 4, m: 1200, n: 1200, k: 1200)
+    #expect(grid.rows * grid.columns == 4)
     #expect(GEMMDriver.share(2, of: 3, units: 10) == 6..<10)
 }
 
