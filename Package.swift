@@ -16,7 +16,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "FoveaTensor"),
-        .target(name: "CFoveaKernels"),
+        .target(
+            name: "CFoveaKernels",
+            linkerSettings: [.linkedLibrary("dispatch", .when(platforms: [.linux]))]
+        ),
         .target(name: "FoveaKernels", dependencies: ["FoveaTensor", "CFoveaKernels"]),
         .target(name: "FoveaGeometry"),
         .target(name: "FoveaNN", dependencies: ["FoveaTensor", "FoveaKernels", "FoveaGeometry"]),

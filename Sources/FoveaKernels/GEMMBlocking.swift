@@ -17,11 +17,9 @@ enum GEMMBlocking {
     static let parallelThreshold = 1 << 21
 }
 
-/// The operands of one `sgemm` call, shared read-only by its worker threads.
-///
-/// `@unchecked Sendable`: `a` and `b` are only read, and the workers write disjoint tiles of
-/// `c`; the caller keeps all three buffers alive and unaliased for the duration of the call.
-struct GEMMOperands: @unchecked Sendable {
+/// The operands of one `sgemm` call. Its worker threads only read `a` and `b` and write
+/// disjoint rectangles of `c`.
+struct GEMMOperands {
     let transA: Bool
     let transB: Bool
     let m: Int

@@ -1,4 +1,4 @@
-import Dispatch
+import CFoveaKernels
 
 /// The BLIS loop nest around the micro-kernel, and its threading.
 ///
@@ -11,11 +11,9 @@ import Dispatch
 /// columns of B), which ``plan(threads:m:n:k:)`` weighs against uneven shares.
 enum GEMMDriver {
     /// One thread's packing space: a `KC × NC` B panel, an `MC × KC` A block and a
-    /// register-tile scratch for edge tiles.
-    ///
-    /// `@unchecked Sendable`: each thread of a call gets its own `Workspace` over a disjoint
-    /// part of the call's ``GEMMBuffer``.
-    struct Workspace: @unchecked Sendable {
+    /// register-tile scratch for edge tiles; each thread of a call gets a disjoint part of the
+    /// call's ``GEMMBuffer``.
+    struct Workspace {
         let panel: UnsafeMutablePointer<Float>
         let block: UnsafeMutablePointer<Float>
         let scratch: UnsafeMutablePointer<Float>
@@ -43,10 +41,33 @@ enum GEMMDriver {
             k: operands.k)
         let buffer = GEMMWorkspacePool.take(count: parts * size.total)
         defer { GEMMWorkspacePool.give(buffer) }
-        let base = GEMMBufferAddress(pointer: buffer.pointer)
+        let job = Job(
+            operands: operands, microKernel: microKernel, grid: grid, rowPanels: rowPanels,
+            columnPanels: columnPanels, size: size, base: buffer.pointer)
+        if parts == 1 {
+            job.run(part: 0)
+        } else {
+            withUnsafePointer(to: job) { job in
+                fovea_parallel_for(parts, UnsafeMutableRawPointer(mutating: job)) { context, part in
+                    context!.assumingMemoryBound(to: Job.self).pointee.run(part: part)
+                }
+            }
+        }
+    }
 
-        @Sendable func runPart(_ part: Int) {
-            let start = base.pointer + part * size.total
+    /// Everything the threads of one call need, passed to them by address.
+    private struct Job {
+        let operands: GEMMOperands
+        let microKernel: GEMM.MicroKernel
+        let grid: (rows: Int, columns: Int)
+        let rowPanels: Int
+        let columnPanels: Int
+        let size: (panel: Int, block: Int, total: Int)
+        let base: UnsafeMutablePointer<Float>
+
+        /// Thread `part`'s rectangle of C, with its own part of the workspace.
+        func run(part: Int) {
+            let start = base + part * size.total
             let workspace = Workspace(
                 panel: start, block: start + size.panel, scratch: start + size.panel + size.block)
             let rows = share(part / grid.columns, of: grid.rows, units: rowPanels)
@@ -56,14 +77,7 @@ enum GEMMDriver {
             let j0 = columns.lowerBound * GEMMBlocking.nr
             let j1 = min(columns.upperBound * GEMMBlocking.nr, operands.n)
             guard i0 < i1, j0 < j1 else { return }
-            multiply(
-                operands.rectangle(rows: i0..<i1, columns: j0..<j1), microKernel, workspace)
-        }
-
-        if parts == 1 {
-            runPart(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: runPart)
+            multiply(operands.rectangle(rows: i0..<i1, columns: j0..<j1), microKernel, workspace)
         }
     }
 
@@ -154,13 +168,6 @@ enum GEMMDriver {
     static func roundUp(_ value: Int, to multiple: Int) -> Int {
         (value + multiple - 1) / multiple * multiple
     }
-}
-
-/// The base address of a call's workspace, handed to its threads.
-///
-/// `@unchecked Sendable`: the threads of one call write disjoint parts of it.
-private struct GEMMBufferAddress: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
 }
 
 extension GEMMOperands {
