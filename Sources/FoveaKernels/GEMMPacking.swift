@@ -24,25 +24,25 @@ enum GEMMPacking {
                     src += lda
                     out += mr
                 }
-            } else {
-                // op(A)[i][p] = A[i][p]: walk `height` rows side by side.
-                for r in 0..<mr {
-                    if r < height {
-                        let src = a + ((i0 &+ r) &* lda &+ depth.lowerBound)
-                        var dst = out + r
-                        for p in 0..<kc {
-                            dst.pointee = src[p]
-                            dst += mr
-                        }
-                    } else {
-                        var dst = out + r
-                        for _ in 0..<kc {
-                            dst.pointee = 0
-                            dst += mr
-                        }
-                    }
+            } else if height == mr {
+                // op(A)[i][p] = A[i][p]: six row streams, interleaved into sequential writes.
+                let r0 = a + (i0 &* lda &+ depth.lowerBound)
+                let r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
+                for p in 0..<kc {
+                    out[0] = r0[p]
+                    out[1] = r1[p]
+                    out[2] = r2[p]
+                    out[3] = r3[p]
+                    out[4] = r4[p]
+                    out[5] = r5[p]
+                    out += mr
                 }
-                out += mr &* kc
+            } else {
+                for p in 0..<kc {
+                    for r in 0..<height { out[r] = a[(i0 &+ r) &* lda &+ depth.lowerBound &+ p] }
+                    for r in height..<mr { out[r] = 0 }
+                    out += mr
+                }
             }
             i0 &+= mr
         }
