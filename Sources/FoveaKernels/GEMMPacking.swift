@@ -62,8 +62,42 @@ enum GEMMPacking {
             let j0 = columns.lowerBound &+ q &* nr
             let width = min(nr, columns.upperBound &- j0)
             let panel = destination + q &* nr &* kc
-            if operands.transB {
-                // op(B)[p][j] = B[j][p]: read each column's run of depth contiguously.
+            if operands.transB && width == nr {
+                // op(B)[p][j] = B[j][p]: four columns at a time, transposing 4 × 4 blocks.
+                for group in stride(from: 0, to: nr, by: 4) {
+                    let s0 = UnsafeRawPointer(b + ((j0 &+ group) &* ldb &+ depth.lowerBound))
+                    let rowBytes = ldb &* MemoryLayout<Float>.stride
+                    let s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes
+                    var dst = UnsafeMutableRawPointer(panel + group)
+                    let stepBytes = nr &* MemoryLayout<Float>.stride
+                    var p = 0
+                    while p &+ 4 <= kc {
+                        let offset = p &* MemoryLayout<Float>.stride
+                        let x0 = s0.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+                        let x1 = s1.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+                        let x2 = s2.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+                        let x3 = s3.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+                        dst.storeBytes(of: SIMD4(x0[0], x1[0], x2[0], x3[0]), as: SIMD4<Float>.self)
+                        dst.storeBytes(of: SIMD4(x0[1], x1[1], x2[1], x3[1]), toByteOffset: stepBytes, as: SIMD4<Float>.self)
+                        dst.storeBytes(of: SIMD4(x0[2], x1[2], x2[2], x3[2]), toByteOffset: 2 &* stepBytes, as: SIMD4<Float>.self)
+                        dst.storeBytes(of: SIMD4(x0[3], x1[3], x2[3], x3[3]), toByteOffset: 3 &* stepBytes, as: SIMD4<Float>.self)
+                        dst += 4 &* stepBytes
+                        p &+= 4
+                    }
+                    while p < kc {
+                        let offset = p &* MemoryLayout<Float>.stride
+                        let column = SIMD4(
+                            s0.load(fromByteOffset: offset, as: Float.self),
+                            s1.load(fromByteOffset: offset, as: Float.self),
+                            s2.load(fromByteOffset: offset, as: Float.self),
+                            s3.load(fromByteOffset: offset, as: Float.self))
+                        dst.storeBytes(of: column, as: SIMD4<Float>.self)
+                        dst += stepBytes
+                        p &+= 1
+                    }
+                }
+            } else if operands.transB {
+                // A partial panel of op(B) = Bᵀ: one column's contiguous run of depth at a time.
                 for jj in 0..<nr {
                     var dst = panel + jj
                     if jj < width {
