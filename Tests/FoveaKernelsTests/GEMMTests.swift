@@ -127,3 +127,21 @@ func defaultEntryPointMatchesReference() {
         }
     }
 }
+
+@Test("concurrent calls from several tasks each get their own workspace")
+func concurrentCallsMatchReference() async {
+    // Different shapes, so a workspace mixed up between calls would corrupt some result.
+    let shapes: [(m: Int, n: Int, k: Int)] = [(37, 53, 300), (130, 20, 64), (8, 140, 270), (61, 61, 61)]
+    await withTaskGroup(of: Void.self) { group in
+        for (index, shape) in shapes.enumerated() {
+            group.addTask {
+                for round in 0..<3 {
+                    checkProduct(
+                        transA: index % 2 == 0, transB: round % 2 == 0, m: shape.m, n: shape.n,
+                        k: shape.k, alpha: 1, beta: 0.25, seed: UInt64(1000 + 10 * index + round),
+                        run: publicSGEMM(GEMM.Options(maxThreads: 2)))
+                }
+            }
+        }
+    }
+}
