@@ -12,9 +12,10 @@ enum GEMMBlocking {
     static let mc = 120
     /// Columns of one packed B panel (a multiple of `nr`).
     static let nc = 3072
-    /// Below this many multiply-adds (`m·n·k`) a product runs on one thread: waking a second
-    /// thread costs more than it saves.
-    static let parallelThreshold = 1 << 21
+    /// Below this many multiply-adds (`m·n·k`) a product runs on one thread. Waking a
+    /// libdispatch worker took about 50 µs here, so two threads pay off once `T/2 + 50 µs < T`
+    /// for the one-thread time `T`, i.e. from about 5·10⁶ multiply-adds at ≈ 5·10¹⁰ per second.
+    static let parallelThreshold = 1 << 22
 }
 
 /// The operands of one `sgemm` call. Its worker threads only read `a` and `b` and write

@@ -31,9 +31,9 @@ final class GEMMBuffer: @unchecked Sendable {
 }
 
 /// Packing buffers kept between calls so that a steady stream of products allocates nothing.
-/// Each call takes one buffer holding its shared packed B panel and one packed A block (with
-/// edge-tile scratch) per worker thread, and gives it back when done; concurrent calls take
-/// different buffers.
+/// Each call takes one buffer holding, for each of its threads, a packed B panel, a packed A
+/// block and an edge-tile scratch, and gives it back when done; concurrent calls take
+/// different buffers. Buffers never shrink, and at most one per concurrent call is kept.
 enum GEMMWorkspacePool {
     private static let free = Mutex<[GEMMBuffer]>([])
 

@@ -113,7 +113,7 @@ func threadedSplitsMatchReference(threads: Int) {
 
 @Test("the default entry point matches the reference above the threading threshold")
 func defaultEntryPointMatchesReference() {
-    checkProduct(transA: false, transB: true, m: 131, n: 129, k: 130, alpha: 1, beta: 0, seed: 7) {
+    checkProduct(transA: false, transB: true, m: 161, n: 163, k: 170, alpha: 1, beta: 0, seed: 7) {
         r, a, b, c in
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
