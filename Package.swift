@@ -18,7 +18,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "FoveaTensor"),
-        .target(name: "FoveaKernels", dependencies: ["FoveaTensor"]),
+        .target(
+            name: "CFoveaKernels",
+            linkerSettings: [.linkedLibrary("dispatch", .when(platforms: [.linux]))]
+        ),
+        .target(name: "FoveaKernels", dependencies: ["FoveaTensor", "CFoveaKernels"]),
         .target(name: "FoveaGeometry"),
         .target(name: "FoveaNN", dependencies: ["FoveaTensor", "FoveaKernels", "FoveaGeometry"]),
         .target(name: "FoveaModels", dependencies: [

@@ -1,0 +1,36 @@
+#ifndef CFOVEAKERNELS_H
+#define CFOVEAKERNELS_H
+
+/// Tiny C helpers for FoveaKernels: CPU feature detection, an allocation-free parallel loop,
+/// and the SIMD micro-kernels that need instruction sets the Swift module is not compiled for.
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU and the OS support AVX2 and FMA (YMM state enabled), else 0.
+int fovea_cpu_has_avx2_fma(void);
+
+/// Number of processors this process may run on (its affinity mask), at least 1.
+int fovea_active_processor_count(void);
+
+/// Runs `work(context, i)` for every `i` in `0..<iterations` on libdispatch's worker threads
+/// (the caller takes part) and returns when all are done. This is the primitive beneath
+/// `DispatchQueue.concurrentPerform`, called without the closure box and block copy that the
+/// Swift overlay allocates on every call.
+void fovea_parallel_for(size_t iterations, void *context, void (*work)(void *context, size_t iteration));
+
+/// C[0..<6][0..<16] = alpha * sum_p A[p] ⊗ B[p] + beta * C, with A packed as `kc` groups of
+/// 6 floats and B as `kc` groups of 16 floats. `ldc` is the row stride of C. With beta == 0,
+/// C is not read. Only call when `fovea_cpu_has_avx2_fma()` returns 1; on other
+/// architectures it does nothing.
+void fovea_sgemm_kernel_6x16_avx2_fma(long kc, const float *a, const float *b,
+                                      float *c, long ldc, float alpha, float beta);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,61 @@
+import CFoveaKernels
+
+extension GEMM {
+    /// The register-tile routine at the heart of ``GEMM/sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:options:)``.
+    public enum MicroKernel: Sendable, Hashable, CaseIterable {
+        /// The fastest kernel this CPU supports.
+        case automatic
+        /// 6×16 tile of 8-wide AVX2 vectors with fused multiply-add (x86-64 with AVX2 and FMA).
+        case avx2FMA
+        /// 6×16 tile of portable Swift `SIMD8<Float>` arithmetic; runs everywhere.
+        case portable
+
+        /// Whether this CPU can run the kernel.
+        public var isSupported: Bool {
+            switch self {
+            case .automatic, .portable: true
+            case .avx2FMA: cpuHasAVX2FMA
+            }
+        }
+    }
+
+    /// Thread limit and micro-kernel choice for a matrix product.
+    public struct Options: Sendable, Hashable {
+        /// Upper bound on the threads used; clamped to 1…``GEMM/activeProcessorCount``.
+        public var maxThreads: Int
+        /// The requested micro-kernel; an unsupported one falls back to ``MicroKernel/portable``.
+        public var microKernel: MicroKernel
+
+        /// All available processors and the fastest supported micro-kernel by default.
+        public init(maxThreads: Int = GEMM.activeProcessorCount, microKernel: MicroKernel = .automatic) {
+            self.maxThreads = maxThreads
+            self.microKernel = microKernel
+        }
+
+        /// The concrete kernel that runs for this request on this CPU.
+        var resolvedMicroKernel: MicroKernel {
+            switch microKernel {
+            case .automatic: cpuHasAVX2FMA ? .avx2FMA : .portable
+            case .avx2FMA: cpuHasAVX2FMA ? .avx2FMA : .portable
+            case .portable: .portable
+            }
+        }
+
+        /// Threads for an `m × n × k` product: one for small problems, never more than the
+        /// processors this process may run on.
+        func threadCount(m: Int, n: Int, k: Int) -> Int {
+            let limit = min(max(maxThreads, 1), GEMM.activeProcessorCount)
+            guard limit > 1 else { return 1 }
+            let (mn, overflowMN) = m.multipliedReportingOverflow(by: n)
+            let (mnk, overflowMNK) = mn.multipliedReportingOverflow(by: k)
+            if !overflowMN, !overflowMNK, mnk < GEMMBlocking.parallelThreshold { return 1 }
+            return limit
+        }
+    }
+
+    /// Processors this process may run on (its CPU affinity), read once at first use.
+    public static let activeProcessorCount: Int = Int(fovea_active_processor_count())
+}
+
+/// Whether the CPU and OS support AVX2 and FMA, detected once.
+let cpuHasAVX2FMA: Bool = fovea_cpu_has_avx2_fma() != 0
