@@ -109,13 +109,22 @@ extension ReachTable {
                 if input.map.affine?.stride != 0 || !input.reach.isClean(0) { clean = 0..<0 }
             }
         }
-        return try .build(count: m, live: live ?? 0..<0, clean: clean) { j throws(AxisError) in
-            var result: Span?
-            for input in inputs {
-                let unit = input.reach.count == m ? j : 0
-                if let span = try input.reach.span(ofUnit: unit, map: input.map) { result = span.hull(result) }
+        // Input by input (a concat may have dozens), widening every tabulated unit.
+        let runs = try Runs(count: m, live: live ?? 0..<0, clean: clean)
+        var lo = [Int](repeating: Int.max, count: runs.tabulatedCount)
+        var hi = [Int](repeating: Int.min, count: runs.tabulatedCount)
+        for (map, reach) in inputs {
+            var entry = 0
+            for range in runs.tabulated {
+                for j in range {
+                    if let span = try reach.span(ofUnit: reach.count == m ? j : 0, map: map) {
+                        lo[entry] = Swift.min(lo[entry], span.lo)
+                        hi[entry] = Swift.max(hi[entry], span.hi)
+                    }
+                    entry += 1
+                }
             }
-            return result
         }
+        return ReachTable(runs, lo: lo, hi: hi)
     }
 }

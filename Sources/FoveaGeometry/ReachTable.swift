@@ -65,24 +65,48 @@ struct ReachTable: Hashable, Sendable {
     /// `live`) read their interval, and only the others are computed, by `border`.
     static func build(count: Int, live: Range<Int>, clean: Range<Int>,
                       border: (Int) throws(AxisError) -> Span?) throws(AxisError) -> ReachTable {
-        var live = live.clamped(to: 0..<count)
-        if live.isEmpty { live = 0..<0 }
-        var clean = clean.clamped(to: live)
-        if clean.isEmpty { clean = live.lowerBound..<live.lowerBound }
-        let tabulated = live.count - clean.count
-        guard tabulated <= maximumTableLength else { throw .tableTooLarge(size: tabulated) }
+        let runs = try Runs(count: count, live: live, clean: clean)
         var lo = [Int](), hi = [Int]()
-        lo.reserveCapacity(tabulated)
-        hi.reserveCapacity(tabulated)
-        for range in [live.lowerBound..<clean.lowerBound, clean.upperBound..<live.upperBound] {
+        lo.reserveCapacity(runs.tabulatedCount)
+        hi.reserveCapacity(runs.tabulatedCount)
+        for range in runs.tabulated {
             for u in range {
                 let span = try border(u)
                 lo.append(span?.lo ?? 1)
                 hi.append(span?.hi ?? 0)
             }
         }
-        return ReachTable(count: count, liveStart: live.lowerBound, cleanStart: clean.lowerBound,
-                          cleanEnd: clean.upperBound, liveEnd: live.upperBound, lo: lo, hi: hi)
+        return ReachTable(runs, lo: lo, hi: hi)
+    }
+
+    /// The runs of a table: `clean` within `live`, both clamped to the grid.
+    struct Runs {
+        let count: Int
+        let live: Range<Int>
+        let clean: Range<Int>
+
+        init(count: Int, live: Range<Int>, clean: Range<Int>) throws(AxisError) {
+            var live = live.clamped(to: 0..<count)
+            if live.isEmpty { live = 0..<0 }
+            var clean = clean.clamped(to: live)
+            if clean.isEmpty { clean = live.lowerBound..<live.lowerBound }
+            self.count = count
+            self.live = live
+            self.clean = clean
+            guard tabulatedCount <= maximumTableLength else { throw .tableTooLarge(size: tabulatedCount) }
+        }
+
+        /// The units to tabulate, in table order.
+        var tabulated: [Range<Int>] { [live.lowerBound..<clean.lowerBound, clean.upperBound..<live.upperBound] }
+        var tabulatedCount: Int { live.count - clean.count }
+    }
+}
+
+extension ReachTable {
+    /// A table with these runs and the reach of the tabulated units in table order.
+    init(_ runs: Runs, lo: [Int], hi: [Int]) {
+        self.init(count: runs.count, liveStart: runs.live.lowerBound, cleanStart: runs.clean.lowerBound,
+                  cleanEnd: runs.clean.upperBound, liveEnd: runs.live.upperBound, lo: lo, hi: hi)
     }
 }
 
