@@ -4,6 +4,10 @@
 /// outside `[0, inputSize − 1]` are padding). On a non-affine axis `r`, `S` and `P` are summaries
 /// (largest extent, mean spacing of interval starts, padding of the first seeing unit) and the
 /// exact values come from `interval(ofUnit:)`.
+///
+/// The interval counts padding positions of every layer as if they were units; the **reach**
+/// (`reachedInput(ofUnit:)`) is the hull of the input pixels a unit actually reads through real
+/// units only, always inside both the interval and `[0, inputSize − 1]`.
 public struct AxisGeometry: Sendable, Hashable {
     /// The network input size on this axis.
     public let inputSize: Int
@@ -18,9 +22,11 @@ public struct AxisGeometry: Sendable, Hashable {
     /// Effective padding `P`.
     public let effectivePadding: Double
     let map: AxisMap
+    let reach: ReachTable
 
-    init(map: AxisMap, inputSize: Int, outputSize: Int) {
+    init(map: AxisMap, reach: ReachTable, inputSize: Int, outputSize: Int) {
         self.map = map
+        self.reach = reach
         self.inputSize = inputSize
         self.outputSize = outputSize
         switch map {
@@ -79,5 +85,34 @@ public struct AxisGeometry: Sendable, Hashable {
         let after = count(Swift.max(range.lowerBound, inputSize), range.upperBound)
         let (total, overflow) = before.addingReportingOverflow(after)
         return overflow ? Int.max : total
+    }
+
+    /// The hull of the input pixels unit `i` actually reads: through real units of every layer
+    /// (padding positions read nothing, whatever the padding mode), gate and other global-context
+    /// inputs excluded. Nil if the unit does not exist or reads no input pixel.
+    public func reachedInput(ofUnit i: Int) -> ClosedRange<Int>? {
+        reachedInput(ofUnits: i...i)
+    }
+
+    /// The hull of the input pixels the units `units` (clipped to `0..<outputSize`) actually read
+    /// together; nil if none reads an input pixel.
+    public func reachedInput(ofUnits units: ClosedRange<Int>) -> ClosedRange<Int>? {
+        guard let span = try? reach.hull(from: units.lowerBound, through: units.upperBound, map: map) else { return nil }
+        return span.lo...span.hi
+    }
+
+    /// The hull of the input pixels read by any unit of the tensor on this axis.
+    public var reachedInput: ClosedRange<Int>? {
+        reachedInput(ofUnits: 0...Swift.max(outputSize - 1, 0))
+    }
+
+    /// How many pixels of unit `i`'s interval lie inside the input `[0, inputSize − 1]` but outside
+    /// its reach: pixels in the interval only through padding (or skipped by every real path).
+    public func unreachedCount(ofUnit i: Int) -> Int {
+        guard let range = interval(ofUnit: i) else { return 0 }
+        let lo = Swift.max(range.lowerBound, 0), hi = Swift.min(range.upperBound, inputSize - 1)
+        guard lo <= hi else { return 0 }
+        let reached = reachedInput(ofUnit: i).map { $0.count } ?? 0
+        return hi - lo + 1 - reached
     }
 }

@@ -57,16 +57,11 @@ extension AxisMap {
         return try builder.build()
     }
 
-    /// A reduction over all `inputCount` units of the grid: every unit (also outside the grid)
-    /// sees their hull, clipped to the network input `[0, networkInputSize − 1]`.
-    /// Returns the map (stride 0) and whether it covers the whole input.
-    func globalReduction(inputCount: Int, networkInputSize: Int) throws(AxisError) -> (AxisMap, coversInput: Bool) {
-        guard let all = try hull(from: 0, count: inputCount, step: 1) else {
-            return (.table(try UnitTable(lo: [1], hi: [0])), false)
-        }
-        let lo = Swift.max(all.lo, 0), hi = Swift.min(all.hi, networkInputSize - 1)
-        guard lo <= hi else { return (.table(try UnitTable(lo: [1], hi: [0])), false) }
-        let field = AffineReceptiveField(size: hi - lo + 1, stride: 0, padding: -lo)
-        return (.affine(field), lo == 0 && hi == networkInputSize - 1)
+    /// A reduction over the whole grid: every unit (also outside the grid) sees `reached`, the
+    /// input pixels the reduced units actually read (stride 0); nil reads nothing.
+    static func globalReduction(reached: Span?) throws(AxisError) -> AxisMap {
+        guard let reached else { return .table(try UnitTable(lo: [1], hi: [0])) }
+        return .affine(AffineReceptiveField(size: try reached.hi.minus(reached.lo).plus(1), stride: 0,
+                                            padding: try 0.minus(reached.lo)))
     }
 }

@@ -3,11 +3,12 @@
 enum AxisError: Error, Equatable {
     /// An intermediate value does not fit in `Int`.
     case overflow
-    /// A non-affine axis would need a per-unit table longer than `maximumTableLength`.
+    /// A non-affine axis (or the reach of an axis) would need a per-unit table longer than
+    /// `maximumTableLength`.
     case tableTooLarge(size: Int)
 }
 
-/// The longest per-unit interval table built for one axis of one tensor.
+/// The longest per-unit interval or reach table built for one axis of one tensor.
 let maximumTableLength = 1 << 20
 
 extension Int {

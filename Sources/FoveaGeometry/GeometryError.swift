@@ -25,7 +25,8 @@ public enum GeometryError: Error, Equatable, CustomStringConvertible {
     case channelsNotDivisible(node: String, parameter: String, channels: Int, groups: Int)
     /// A size, receptive field or parameter count does not fit in a 64-bit integer.
     case overflow(node: String, axis: Int?)
-    /// A non-affine axis would need a per-unit interval table longer than the limit.
+    /// A non-affine axis, or the reach near the borders of an axis, would need a per-unit table
+    /// longer than the limit.
     case tableTooLarge(node: String, axis: Int, size: Int, limit: Int)
 
     public var description: String {
@@ -53,7 +54,7 @@ public enum GeometryError: Error, Equatable, CustomStringConvertible {
         case .overflow(let node, let axis):
             return "node '\(node)': a size or receptive-field value\(Self.onAxis(axis)) does not fit in 64 bits"
         case .tableTooLarge(let node, let axis, let size, let limit):
-            return "node '\(node)': non-affine axis \(axis) has \(size) units, more than the \(limit) the analysis tabulates"
+            return "node '\(node)': axis \(axis) needs a per-unit table of \(size) units, more than the \(limit) the analysis tabulates"
         }
     }
 

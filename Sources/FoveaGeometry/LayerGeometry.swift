@@ -64,7 +64,7 @@ struct LayerGeometry {
                                          kernel: conv.kernel, bias: conv.bias, transposed: true)
         case .adaptivePooling(let pool):
             try checkRank("output size", pool.outputSize.count)
-            var covers = true
+            var reducesAll = true
             for axis in 0..<rank {
                 let n = input.size[axis]
                 let m = pool.outputSize[axis] ?? n
@@ -73,22 +73,22 @@ struct LayerGeometry {
                                             requirement: "must be at least 1")
                 }
                 if m == 1 {
-                    covers = try reduce(axis, of: input, into: &result) && covers
+                    try reduce(axis, into: &result)
                 } else {
-                    covers = false
-                    result.size[axis] = m
-                    result.maps[axis] = try onAxis(axis) { () throws(AxisError) in
-                        try input.maps[axis].ranges(outputCount: m) { j throws(AxisError) in
-                            let start = floorDivision(try j.times(n), m)
-                            let end = ceilDivision(try (j + 1).times(n), m) - 1
-                            return start...end
-                        }
+                    reducesAll = false
+                    let window = { (j: Int) throws(AxisError) -> ClosedRange<Int> in
+                        let start = floorDivision(try j.times(n), m)
+                        let end = ceilDivision(try (j + 1).times(n), m) - 1
+                        return start...end
+                    }
+                    try update(axis, of: &result, size: m) { map, reach throws(AxisError) in
+                        (try map.ranges(outputCount: m, window), try reach.ranges(map: map, outputCount: m, window))
                     }
                 }
             }
-            if covers { result.flags.insert(.global) }
+            if reducesAll { result.flagReduction(networkInputSize: networkInputSize) }
         case .globalPooling:
-            try reduceAll(input, into: &result)
+            try reduceAll(into: &result)
         case .resize(let resize):
             try applyResize(resize, to: &result)
         case .pad(let pad):
@@ -98,9 +98,10 @@ struct LayerGeometry {
                 let n = input.size[axis]
                 let out = try onAxis(axis) { () throws(AxisError) in try n.plus(pad.begin[axis]).plus(pad.end[axis]) }
                 guard out >= 1 else { throw .emptyOutput(node: name, axis: axis, size: out) }
-                result.size[axis] = out
-                result.maps[axis] = try onAxis(axis) { () throws(AxisError) in
-                    try input.maps[axis].indexMap(start: 0.minus(pad.begin[axis]), step: 1, outputCount: out)
+                try update(axis, of: &result, size: out) { map, reach throws(AxisError) in
+                    let start = try 0.minus(pad.begin[axis])
+                    return (try map.indexMap(start: start, step: 1, outputCount: out),
+                            try reach.indexMap(map: map, start: start, step: 1, outputCount: out))
                 }
             }
         case .slice(let slice):
@@ -112,7 +113,7 @@ struct LayerGeometry {
             parameters = Self.parameterFreeOperations.contains(key) ? 0 : nil
         case .flatten:
             let features = try featureCount(input)
-            try reduceAll(input, into: &result)
+            try reduceAll(into: &result)
             result.channels = features
         case .linear(let linear):
             if let out = linear.outFeatures, out < 1 {
@@ -120,7 +121,7 @@ struct LayerGeometry {
                                         requirement: "must be at least 1")
             }
             let features = try featureCount(input)
-            try reduceAll(input, into: &result)
+            try reduceAll(into: &result)
             result.channels = linear.outFeatures
             if let features, let out = linear.outFeatures {
                 parameters = try count { () throws(AxisError) in try features.times(out).plus(linear.bias ? out : 0) }
@@ -148,12 +149,11 @@ struct LayerGeometry {
 
     private func applyWindow(_ window: ResolvedWindow, to result: inout TensorState) throws(GeometryError) {
         for axis in 0..<rank {
+            let (k, s, d, pb) = (window.kernel[axis], window.stride[axis], window.dilation[axis], window.padBegin[axis])
             let n = window.outputSize[axis]
-            result.size[axis] = n
-            result.maps[axis] = try onAxis(axis) { () throws(AxisError) in
-                try result.maps[axis].window(kernel: window.kernel[axis], stride: window.stride[axis],
-                                             dilation: window.dilation[axis], padBegin: window.padBegin[axis],
-                                             outputCount: n)
+            try update(axis, of: &result, size: n) { map, reach throws(AxisError) in
+                (try map.window(kernel: k, stride: s, dilation: d, padBegin: pb, outputCount: n),
+                 try reach.window(map: map, kernel: k, stride: s, dilation: d, padBegin: pb, outputCount: n))
             }
         }
     }
@@ -177,12 +177,11 @@ struct LayerGeometry {
                     .plus(AffineReceptiveField.effectiveKernel(k, d)).plus(conv.outputPadding[axis])
             }
             guard out >= 1 else { throw .emptyOutput(node: name, axis: axis, size: out) }
-            let source = result.maps[axis]
-            result.maps[axis] = try onAxis(axis) { () throws(AxisError) in
-                try source.transposedWindow(kernel: k, stride: s, dilation: d, padBegin: conv.padBegin[axis],
-                                            inputCount: n, outputCount: out)
+            let pb = conv.padBegin[axis]
+            try update(axis, of: &result, size: out) { map, reach throws(AxisError) in
+                (try map.transposedWindow(kernel: k, stride: s, dilation: d, padBegin: pb, inputCount: n, outputCount: out),
+                 try reach.transposedWindow(map: map, kernel: k, stride: s, dilation: d, padBegin: pb, outputCount: out))
             }
-            result.size[axis] = out
         }
     }
 
@@ -211,13 +210,12 @@ struct LayerGeometry {
                 }
                 scale = Double(out) / Double(n)
             }
-            let source = result.maps[axis]
-            result.maps[axis] = try onAxis(axis) { () throws(AxisError) in
-                try source.ranges(outputCount: out) { j in
-                    Self.resizeSources(unit: j, inputCount: n, outputCount: out, scale: scale, resize: resize)
-                }
+            let sources = { (j: Int) throws(AxisError) -> ClosedRange<Int> in
+                Self.resizeSources(unit: j, inputCount: n, outputCount: out, scale: scale, resize: resize)
             }
-            result.size[axis] = out
+            try update(axis, of: &result, size: out) { map, reach throws(AxisError) in
+                (try map.ranges(outputCount: out, sources), try reach.ranges(map: map, outputCount: out, sources))
+            }
         }
     }
 
@@ -276,30 +274,25 @@ struct LayerGeometry {
                 out = start > end ? (start - end - 1) / magnitude + 1 : 0
             }
             guard out >= 1 else { throw .emptyOutput(node: name, axis: axis, size: out) }
-            let source = result.maps[axis]
-            result.maps[axis] = try onAxis(axis) { () throws(AxisError) in
-                try source.indexMap(start: start, step: step, outputCount: out)
+            try update(axis, of: &result, size: out) { map, reach throws(AxisError) in
+                (try map.indexMap(start: start, step: step, outputCount: out),
+                 try reach.indexMap(map: map, start: start, step: step, outputCount: out))
             }
-            result.size[axis] = out
         }
     }
 
     // MARK: - Global reductions
 
-    /// Reduces one axis to a single unit that sees everything; returns whether it covers the input.
-    private func reduce(_ axis: Int, of input: TensorState, into result: inout TensorState) throws(GeometryError) -> Bool {
-        let (map, covers) = try onAxis(axis) { () throws(AxisError) in
-            try input.maps[axis].globalReduction(inputCount: input.size[axis], networkInputSize: networkInputSize[axis])
+    /// Reduces one axis to a single unit that sees the input pixels its input's units actually read.
+    private func reduce(_ axis: Int, into result: inout TensorState) throws(GeometryError) {
+        try update(axis, of: &result, size: 1) { map, reach throws(AxisError) in
+            (try .globalReduction(reached: try reach.whole(map: map)), .allClean(count: 1))
         }
-        result.maps[axis] = map
-        result.size[axis] = 1
-        return covers
     }
 
-    private func reduceAll(_ input: TensorState, into result: inout TensorState) throws(GeometryError) {
-        var covers = true
-        for axis in 0..<rank { covers = try reduce(axis, of: input, into: &result) && covers }
-        if covers { result.flags.insert(.global) }
+    private func reduceAll(into result: inout TensorState) throws(GeometryError) {
+        for axis in 0..<rank { try reduce(axis, into: &result) }
+        result.flagReduction(networkInputSize: networkInputSize)
     }
 
     // MARK: - Channels and parameters
@@ -348,6 +341,16 @@ struct LayerGeometry {
         guard count == rank else {
             throw .rankMismatch(node: name, parameter: parameter, count: count, spatialRank: rank)
         }
+    }
+
+    /// Replaces axis `axis` of `result` by the layer's output of `size` units: the interval map and
+    /// the reach, computed by `body` from the input's.
+    private func update(_ axis: Int, of result: inout TensorState, size: Int,
+                        _ body: (AxisMap, ReachTable) throws(AxisError) -> (AxisMap, ReachTable)) throws(GeometryError) {
+        let (map, reach) = try onAxis(axis) { () throws(AxisError) in try body(result.maps[axis], result.reaches[axis]) }
+        result.maps[axis] = map
+        result.reaches[axis] = reach
+        result.size[axis] = size
     }
 
     private func onAxis<T>(_ axis: Int, _ body: () throws(AxisError) -> T) throws(GeometryError) -> T {

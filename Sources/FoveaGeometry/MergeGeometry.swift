@@ -22,14 +22,14 @@ struct MergeGeometry {
                 }
             }
         }
-        // Global inputs and inputs broadcast from size 1 are context, unless nothing else is left.
-        var local = inputs.indices.filter { i in
-            !inputs[i].state.flags.contains(.global) && inputs[i].state.size == size
-        }
+        // Global reductions (also partial ones) and inputs broadcast from size 1 are context,
+        // unless nothing else is left.
+        var local = inputs.indices.filter { i in !inputs[i].state.isReduced && inputs[i].state.size == size }
         if local.isEmpty { local = Array(inputs.indices) }
         let context = inputs.indices.filter { !local.contains($0) }
 
         var maps = [AxisMap]()
+        var reaches = [ReachTable]()
         var axes = [MergeDiagnosis.Axis]()
         var worst: (axis: Int, a: Int, b: Int)?
         var worstSeverity: (Int, Double)?
@@ -37,6 +37,8 @@ struct MergeGeometry {
             let sources = local.map { inputs[$0].state.maps[axis] }
             do {
                 maps.append(try Self.union(sources, count: size[axis]))
+                reaches.append(try .merge(local.map { (inputs[$0].state.maps[axis], inputs[$0].state.reaches[axis]) },
+                                          outputCount: size[axis]))
                 var strideMismatch = false, largest = 0.0
                 for a in sources.indices {
                     for b in sources.indices where b > a {
@@ -64,13 +66,13 @@ struct MergeGeometry {
                                        paths: worst.map { [inputs[$0.a].name, inputs[$0.b].name] } ?? [])
 
         var flags = Set<GeometryFlag>()
-        for input in inputs { flags.formUnion(input.state.flags.subtracting([.global])) }
+        for input in inputs { flags.formUnion(input.state.flags.subtracting([.global, .partiallyGlobal])) }
         if !diagnosis.isAligned { flags.insert(.misaligned) }
         if !context.isEmpty { flags.insert(.globalContext) }
-        if local.allSatisfy({ inputs[$0].state.flags.contains(.global) }) { flags.insert(.global) }
 
-        let state = TensorState(size: size, maps: maps, channels: try channels(inputs, concat: isConcat),
-                                flags: flags)
+        var state = TensorState(size: size, maps: maps, reaches: reaches,
+                                channels: try channels(inputs, concat: isConcat), flags: flags)
+        if local.allSatisfy({ inputs[$0].state.isReduced }) { state.flagReduction(networkInputSize: networkInputSize) }
         return (state, diagnosis)
     }
 

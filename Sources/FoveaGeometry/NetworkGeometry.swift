@@ -25,6 +25,7 @@ public struct NetworkGeometry: Sendable {
         var positions = [Network.inputName: 0]
         positions.reserveCapacity(network.nodes.count + 1)
         var states = [TensorState(size: size, maps: Array(repeating: .affine(.identity), count: size.count),
+                                  reaches: size.map { .allClean(count: $0) },
                                   channels: network.inputChannels, flags: [])]
         states.reserveCapacity(network.nodes.count + 1)
         var tensors = [TensorGeometry(name: Network.inputName, layer: nil, inputs: [], state: states[0],

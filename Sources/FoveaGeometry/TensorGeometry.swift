@@ -9,8 +9,13 @@ public enum GeometryFlag: String, Sendable, CaseIterable {
     case rfExceedsInput = "rf exceeds input"
     /// Some axis has no affine form; its units are given by an exact per-unit table.
     case nonAffine = "non-affine"
-    /// Every unit sees the whole input (after a global pool, flatten or linear layer).
+    /// Every unit depends on every position of a feature map reduced by a global pool, flatten,
+    /// linear layer or adaptive pooling to size 1, and reads every input pixel.
     case global
+    /// Like `global`, every unit depends on every position of the reduced feature map, but some
+    /// input pixels at the border are read by no path (only through padding, or skipped by a
+    /// stride); `r` is then the width of the pixels actually read, less than the input.
+    case partiallyGlobal = "partially global"
 }
 
 /// Size, channels and receptive field of one tensor: the network input or a node's output.
@@ -44,7 +49,8 @@ public struct TensorGeometry: Sendable, Hashable {
         self.parameterCount = parameterCount
         self.outputSize = state.size
         self.axes = state.maps.indices.map {
-            AxisGeometry(map: state.maps[$0], inputSize: networkInputSize[$0], outputSize: state.size[$0])
+            AxisGeometry(map: state.maps[$0], reach: state.reaches[$0], inputSize: networkInputSize[$0],
+                         outputSize: state.size[$0])
         }
         var flags = state.flags
         if axes.contains(where: { !$0.isAffine }) { flags.insert(.nonAffine) }
@@ -57,7 +63,24 @@ public struct TensorGeometry: Sendable, Hashable {
 struct TensorState {
     var size: [Int]
     var maps: [AxisMap]
+    /// The input pixels each unit actually reads, per axis.
+    var reaches: [ReachTable]
     var channels: Int?
-    /// Only `misaligned`, `globalContext` and `global`, which propagate downstream.
+    /// Only `misaligned`, `globalContext`, `global` and `partiallyGlobal`, which propagate downstream.
     var flags: Set<GeometryFlag>
+
+    /// Whether the tensor is a global reduction, or follows one through single-input layers.
+    var isReduced: Bool { !flags.isDisjoint(with: [.global, .partiallyGlobal]) }
+
+    /// Flags a global reduction: `global` when its units read every input pixel on every axis,
+    /// `partiallyGlobal` otherwise.
+    mutating func flagReduction(networkInputSize: [Int]) {
+        var whole = true
+        for axis in maps.indices {
+            let reached = try? reaches[axis].whole(map: maps[axis])
+            whole = whole && reached == Span(lo: 0, hi: networkInputSize[axis] - 1)
+        }
+        flags.subtract([.global, .partiallyGlobal])
+        flags.insert(whole ? .global : .partiallyGlobal)
+    }
 }

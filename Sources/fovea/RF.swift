@@ -28,7 +28,7 @@ struct RF: ParsableCommand {
     @Option(help: ArgumentHelp("Report only this node (a node name or a container such as layer3).", valueName: "NAME"))
     var at: String?
 
-    @Option(help: ArgumentHelp("Print the input interval, centre and padded fraction of this unit (indices from 0) of the --at node, or of the last node that is not global.",
+    @Option(help: ArgumentHelp("Print the input interval, centre, padded fraction and the input pixels actually read by this unit (indices from 0) of the --at node, or of the last node that is not (partially) global.",
                                valueName: "I,J"))
     var unit: String?
 

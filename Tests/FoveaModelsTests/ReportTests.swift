@@ -95,6 +95,40 @@ import Testing
         #expect(report.table().contains("axis 1 (w): input [-1, 1], centre 0, 1 of 3 in padding (33.3%)"))
     }
 
+    /// The same unit's reach: on axis 1 the right path reads padding −1 and pixels 0, 1, so the
+    /// unit reads [0, 1]; axis 0 lies inside. Reported in the text and as additive JSON keys.
+    @Test func unitReachInTextAndJSON() throws {
+        let report = try Self.report("known_aligned.yaml", unit: [1, 0])
+        let unit = try #require(report.unit)
+        #expect(unit.axes.map(\.reached) == [3...5, 0...1])
+        #expect(unit.axes.map(\.unreachedCount) == [0, 0])
+        #expect(report.table().contains("axis 1 (w): input [-1, 1], centre 0, 1 of 3 in padding (33.3%), reads [0, 1]\n"))
+        let json = report.rendered(as: .json)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let entry = try #require(object["unit"] as? [String: Any])
+        #expect(entry["reached"] as? [[Int]] == [[3, 5], [0, 1]])
+        #expect(entry["unreached"] as? [Int] == [0, 0])
+        #expect(entry["interval"] as? [[Int]] == [[3, 5], [-1, 1]])
+    }
+
+    /// A valid 3-tap stride-2 convolution over 8 pixels never reads pixel 7; the ceil-mode pool's
+    /// last unit has the interval [4, 8] (its second window position is padding) and reads [4, 6],
+    /// so pixel 7 is in the interval only through padding.
+    @Test func unreachedPixelsAreNamed() throws {
+        let network = try Network(name: "edge", inputSize: [8], nodes: [
+            Node("c", .convolution(Convolution(window: SlidingWindow(kernel: [3], stride: [2]))), inputs: ["input"]),
+            Node("p", .pooling(Pooling(kind: .max, window: SlidingWindow(kernel: [2], stride: [2], ceilMode: true))),
+                 inputs: ["c"]),
+        ])
+        let report = try RFReport(geometry: try NetworkGeometry(network), model: "edge", at: "p", unit: [1])
+        #expect(report.table().contains(
+            "axis 0 (l): input [4, 8], centre 6, 1 of 5 in padding (20%), reads [4, 6] (1 more pixel in the interval only through padding)"))
+        let csv = report.rendered(as: .csv).split(separator: "\n", omittingEmptySubsequences: false)
+        let header = try #require(csv.firstIndex { $0.hasPrefix("node,axis,unit,") })
+        #expect(csv[header] == "node,axis,unit,start,end,centre,padded,padded_fraction,reached_start,reached_end,unreached")
+        #expect(csv[header + 1] == "p,0,1,4,8,6,1,0.2,4,6,1")
+    }
+
     @Test func finalSpatialNodeIsTheLastNonGlobalOne() throws {
         let spec = try SpecSupport.example("tiny_cnn.yaml")
         #expect(RFReport.finalSpatialNode(of: try spec.geometry()) == "relu3")

@@ -86,8 +86,9 @@ import Testing
     }
 
     /// A valid 3-tap stride-2 convolution over 8 inputs never reads input 7; ceil-mode pooling
-    /// then reads a padding unit whose interval, by the convention, is [6, 8].
-    @Test func pixelsReachedOnlyThroughPaddingAreToleratedOnlyAtBorders() throws {
+    /// then reads a padding unit whose interval, by the convention, is [6, 8]. The analysis reports
+    /// the pixels really read, [4, 6], which the gradient reaches exactly.
+    @Test func gradientSupportIsTheExactReach() throws {
         let network = try Network(name: "edge", inputSize: [8], nodes: [
             Node("c", Self.conv(3, stride: 2, padding: .valid), inputs: ["input"]),
             Node("p", .pooling(Pooling(kind: .max, window: SlidingWindow(kernel: [2], stride: [2], ceilMode: true))),
@@ -96,15 +97,55 @@ import Testing
         let result = try RFVerifier.verify(network, nodes: ["p"])
         let last = try #require(result.nodes[0].checks.first { $0.role == .last && $0.inputSize == 8 })
         #expect(last.analytic == 4...8)
-        #expect(last.expected == 4...7)
+        #expect(last.expected == 4...6)
         #expect(last.measured == 4...6)
-        #expect(!last.agrees)
-        #expect(last.agreesUpToPadding)
+        #expect(last.agrees)
         #expect(result.passed)
-        // A shortfall on a side that does not reach the border is a disagreement.
-        let inner = RFVerification.UnitCheck(axis: 0, inputSize: 20, unit: 1, role: .centre, analytic: 4...10,
-                                             expected: 4...10, measured: 4...9, holes: 0)
-        #expect(!inner.agrees && !inner.agreesUpToPadding)
+        // Any shortfall is a disagreement, at the border as inside.
+        let short = RFVerification.UnitCheck(axis: 0, inputSize: 8, unit: 1, role: .last, analytic: 4...8,
+                                             expected: 4...7, measured: 4...6, holes: 0)
+        #expect(!short.agrees)
+    }
+
+    /// Hand derivations at 224 (floor rule, no padding): squeezenet1_0's conv1 (7×7 s2) has
+    /// (224 − 7)/2 + 1 = 109 units, the last reading 216…222, so no path reads pixel 223 and the
+    /// global pool of the classifier reads [0, 222]. alexnet_v2: conv1 (11×11 s4) has 54 units,
+    /// the VALID 3×3 s2 pools keep 26, 12 and 5 of 54, 26 and 12 units; following the last units
+    /// back through the SAME convolutions, fc8's unit reads conv1 units 0…52, i.e. pixels [0, 218],
+    /// while its interval by the padding convention is [−64, 258].
+    @Test func zooReductionsReportAndVerifyTheExactReach() throws {
+        let squeezenet = try Zoo.network(named: "squeezenet1_0")
+        let geometry = try NetworkGeometry(squeezenet)
+        for name in ["classifier.3", "flatten"] {
+            let tensor = try #require(geometry[name])
+            #expect(tensor.flags.contains(.partiallyGlobal) && !tensor.flags.contains(.global), "\(name)")
+            #expect(tensor.axes.map(\.receptiveField) == [223, 223])
+            #expect(tensor.axes.map { $0.interval(ofUnit: 0) } == [0...222, 0...222])
+            #expect(tensor.axes.map { $0.reachedInput(ofUnit: 0) } == [0...222, 0...222])
+        }
+        #expect(geometry["features.0"]?.axes[0].reachedInput == 0...222)
+        #expect(RFReport.finalSpatialNode(of: geometry) == "classifier.2")
+        let squeezed = try RFVerifier.verify(squeezenet, nodes: ["classifier.3"])
+        #expect(squeezed.passed)
+        #expect(squeezed.nodes[0].checks.count == 2)
+        #expect(squeezed.nodes[0].checks.allSatisfy { $0.expected == 0...222 && $0.measured == 0...222 })
+
+        let alexnet = try Zoo.network(named: "alexnet_v2")
+        let alexGeometry = try NetworkGeometry(alexnet)
+        let fc8 = try #require(alexGeometry["fc8.Conv2D"])
+        #expect(fc8.axes[0].interval(ofUnit: 0) == -64...258)
+        #expect(fc8.axes.map { $0.reachedInput(ofUnit: 0) } == [0...218, 0...218])
+        #expect(fc8.axes[0].unreachedCount(ofUnit: 0) == 5)  // 219…223
+        // The container `fc8` ends in the squeezing flatten: a reduction that misses 5 pixels.
+        let squeezedFC8 = try #require(alexGeometry["fc8"])
+        #expect(squeezedFC8.name == "fc8.squeezed")
+        #expect(squeezedFC8.flags.contains(.partiallyGlobal))
+        #expect(squeezedFC8.axes.map(\.receptiveField) == [219, 219])
+        let verified = try RFVerifier.verify(alexnet, nodes: ["fc8.Conv2D", "fc8"])
+        #expect(verified.passed)
+        let atRequestedSize = verified.nodes.flatMap(\.checks).filter { $0.inputSize == 224 }
+        #expect(atRequestedSize.count == 4)
+        #expect(atRequestedSize.allSatisfy { $0.expected == 0...218 && $0.measured == 0...218 })
     }
 
     /// The three known-answer networks: every check agrees and the measured r, S, P are the known ones.

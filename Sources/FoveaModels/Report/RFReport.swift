@@ -86,10 +86,12 @@ public struct RFReport: Sendable {
         verification = nil
     }
 
-    /// The last node whose units do not all see the whole input (for a classifier, the output of
-    /// its last spatial stage); the last node if every node is global.
+    /// The last node that does not follow a global reduction (for a classifier, the output of its
+    /// last spatial stage); the last node if every node is (partially) global.
     public static func finalSpatialNode(of geometry: NetworkGeometry) -> String {
-        let last = geometry.tensors.last { !$0.flags.contains(.global) && $0.name != Network.inputName }
+        let last = geometry.tensors.last {
+            $0.flags.isDisjoint(with: [.global, .partiallyGlobal]) && $0.name != Network.inputName
+        }
         return (last ?? geometry.tensors[geometry.tensors.count - 1]).name
     }
 
@@ -102,7 +104,7 @@ public struct RFReport: Sendable {
     }
 }
 
-/// The input interval of one unit, per axis.
+/// The input interval of one unit and the pixels it actually reads, per axis.
 public struct UnitInterval: Sendable {
     public struct Axis: Sendable {
         /// The unclipped interval; nil when the unit sees nothing on this axis.
@@ -110,6 +112,11 @@ public struct UnitInterval: Sendable {
         public let centre: Double?
         /// Positions of the interval in padding (outside the input).
         public let paddedCount: Int
+        /// The hull of the input pixels the unit actually reads (its exact reach); nil when none.
+        public let reached: ClosedRange<Int>?
+        /// Pixels of the interval inside the input that the unit does not read: they lie in the
+        /// interval only through the padding of some layer.
+        public let unreachedCount: Int
         /// `paddedCount` over the interval's length (0 for a unit that sees nothing).
         public var paddedFraction: Double {
             guard let interval else { return 0 }
@@ -133,7 +140,9 @@ public struct UnitInterval: Sendable {
         axes = unit.indices.map { axis in
             let geometry = tensor.axes[axis]
             return Axis(interval: geometry.interval(ofUnit: unit[axis]), centre: geometry.centre(ofUnit: unit[axis]),
-                        paddedCount: geometry.paddedCount(ofUnit: unit[axis]))
+                        paddedCount: geometry.paddedCount(ofUnit: unit[axis]),
+                        reached: geometry.reachedInput(ofUnit: unit[axis]),
+                        unreachedCount: geometry.unreachedCount(ofUnit: unit[axis]))
         }
     }
 }

@@ -3,7 +3,8 @@ import FoveaGeometry
 extension RFReport {
     /// The JSON contract: `model`, `input.size`, and `layers` with `name`, `op`, `output_size`,
     /// `receptive_field`, `effective_stride`, `effective_padding`, `aligned`, `flags` (plus
-    /// `layer`, `inputs`, `channels`, `parameters`), then `merges`, `unit` and `verification`.
+    /// `layer`, `inputs`, `channels`, `parameters`), then `merges`, `unit` (with the `reached`
+    /// pixels and the `unreached` count per axis) and `verification`.
     func json() -> String {
         var top: [(String, JSONValue)] = [
             ("model", .string(model)),
@@ -45,6 +46,8 @@ extension RFReport {
             ("centre", .array(unit.axes.map { $0.centre.map(JSONValue.number) ?? .null })),
             ("padded", .ints(unit.axes.map(\.paddedCount))),
             ("padded_fraction", .numbers(unit.axes.map(\.paddedFraction))),
+            ("reached", .array(unit.axes.map { .range($0.reached) })),
+            ("unreached", .ints(unit.axes.map(\.unreachedCount))),
         ])
     }
 

@@ -71,13 +71,16 @@ extension RFReport {
                                 + [String(row.isAligned), row.flags.map(\.rawValue).joined(separator: ";")]))
         }
         if let unit {
-            lines += ["", record(["node", "axis", "unit", "start", "end", "centre", "padded", "padded_fraction"])]
+            lines += ["", record(["node", "axis", "unit", "start", "end", "centre", "padded", "padded_fraction",
+                                  "reached_start", "reached_end", "unreached"])]
             for (axis, entry) in unit.axes.enumerated() {
                 lines.append(record([unit.node, String(axis), String(unit.index[axis]),
                                      entry.interval.map { String($0.lowerBound) } ?? "",
                                      entry.interval.map { String($0.upperBound) } ?? "",
                                      entry.centre.map(ReportNumber.json) ?? "", String(entry.paddedCount),
-                                     ReportNumber.json(entry.paddedFraction)]))
+                                     ReportNumber.json(entry.paddedFraction),
+                                     entry.reached.map { String($0.lowerBound) } ?? "",
+                                     entry.reached.map { String($0.upperBound) } ?? "", String(entry.unreachedCount)]))
             }
         }
         if let verification {

@@ -3,8 +3,8 @@ import FoveaGeometry
 /// The result of checking analytic receptive fields against the support of gradients computed
 /// with Fovea's own backward kernels.
 public struct RFVerification: Sendable {
-    /// One unit along one axis: the analytic interval (clipped to the input) against the hull of
-    /// the input positions that receive gradient.
+    /// One unit along one axis: the input pixels the analysis says it reads (its exact reach)
+    /// against the hull of the input positions that receive gradient.
     public struct UnitCheck: Sendable, Hashable {
         public enum Role: String, Sendable, Hashable {
             case first, centre, last
@@ -16,9 +16,10 @@ public struct RFVerification: Sendable {
         public let inputSize: Int
         public let unit: Int
         public let role: Role
-        /// The analytic interval, unclipped.
+        /// The analytic interval, unclipped (padding positions included).
         public let analytic: ClosedRange<Int>?
-        /// The analytic interval clipped to `[0, inputSize − 1]`; nil when nothing is left.
+        /// The analytic reach: the hull of the input pixels the unit reads through real units
+        /// (`AxisGeometry.reachedInput(ofUnit:)`); nil when it reads none.
         public let expected: ClosedRange<Int>?
         /// The hull of the positions with a non-zero gradient; nil when there are none.
         public let measured: ClosedRange<Int>?
@@ -26,22 +27,8 @@ public struct RFVerification: Sendable {
         /// field counts the hull).
         public let holes: Int
 
-        /// Exact agreement.
+        /// Exact agreement of the reach with the gradient support.
         public var agrees: Bool { expected == measured }
-
-        /// The gradient reaches fewer input pixels than the clipped interval only on sides where
-        /// the interval reaches the input border (runs into padding, or was clipped there by a
-        /// global reduction). The analysis treats padding positions of intermediate
-        /// layers as units outside the grid whose intervals are extrapolated (the convention that
-        /// makes `[i·S − P, i·S − P + r − 1]` exact); those positions can cover input pixels that
-        /// no real path reaches, e.g. the last pixel a VALID stride-2 convolution skips.
-        public var agreesUpToPadding: Bool {
-            guard !agrees, let expected, let measured, let analytic else { return false }
-            let shortBelow = measured.lowerBound > expected.lowerBound
-            let shortAbove = measured.upperBound < expected.upperBound
-            return measured.lowerBound >= expected.lowerBound && measured.upperBound <= expected.upperBound
-                && (!shortBelow || analytic.lowerBound <= 0) && (!shortAbove || analytic.upperBound >= inputSize - 1)
-        }
     }
 
     /// `r`, `S`, `P` on one axis measured from two neighbouring units whose fields lie strictly
@@ -75,7 +62,7 @@ public struct RFVerification: Sendable {
         public let failure: VerificationFailure?
 
         public var passed: Bool {
-            failure == nil && checks.allSatisfy { $0.agrees || $0.agreesUpToPadding } && fields.allSatisfy(\.agrees)
+            failure == nil && checks.allSatisfy(\.agrees) && fields.allSatisfy(\.agrees)
         }
     }
 

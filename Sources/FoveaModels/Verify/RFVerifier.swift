@@ -3,7 +3,8 @@ import FoveaGeometry
 /// Re-derives receptive fields empirically: a one-hot gradient at a unit is propagated back to
 /// the input with Fovea's backward kernels (one channel, every weight 1, max → average pooling,
 /// identity activations), binarised after every layer; the input positions that receive
-/// gradient are the unit's receptive field, to be compared with the analysis.
+/// gradient are the pixels the unit actually reads; their hull must be the analysed reach
+/// (`AxisGeometry.reachedInput(ofUnit:)`) exactly, also at the borders.
 ///
 /// The fields are separable, so each axis is measured on lines along that axis (the kernels' rows
 /// for axis 0, their columns otherwise), which keeps fields of thousands of pixels cheap. Per
@@ -42,7 +43,7 @@ public enum RFVerifier {
                 }
                 checks += try measure(tensor.name, axis: axis, units: units, in: geometry)
                 if tensor.axes[axis].effectiveStride == 0 {
-                    notes.append("axis \(axis): every unit sees the whole input; no grown-input measurement")
+                    notes.append("axis \(axis): stride 0, every unit reads the same pixels; no grown-input measurement")
                     continue
                 }
                 guard let grown = try grownGeometry(tensor.name, axis: axis, from: geometry) else {
@@ -108,7 +109,7 @@ public enum RFVerifier {
     }
 
     /// Back-propagates one-hot gradients at `units` of `node` along `axis` and compares the support
-    /// at the input with the analytic intervals.
+    /// at the input with the analytic reach.
     private static func measure(_ node: String, axis: Int, units: [(Int, RFVerification.UnitCheck.Role)],
                                 in geometry: NetworkGeometry) throws(VerificationFailure) -> [RFVerification.UnitCheck] {
         let support = try backPropagate(from: node, axis: axis, units: units.map(\.0), in: geometry)
@@ -117,10 +118,7 @@ public enum RFVerifier {
         return units.enumerated().map { b, entry in
             let line = support[(b * n)..<((b + 1) * n)]
             let analytic = tensor.axes[axis].interval(ofUnit: entry.0)
-            var expected: ClosedRange<Int>?
-            if let analytic, analytic.upperBound >= 0, analytic.lowerBound <= n - 1 {
-                expected = max(analytic.lowerBound, 0)...min(analytic.upperBound, n - 1)
-            }
+            let expected = tensor.axes[axis].reachedInput(ofUnit: entry.0)
             var measured: ClosedRange<Int>?
             var holes = 0
             if let first = line.firstIndex(where: { $0 }), let last = line.lastIndex(where: { $0 }) {
