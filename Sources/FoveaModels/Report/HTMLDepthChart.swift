@@ -49,7 +49,7 @@ extension HTMLReport {
         var caption = "One point per node on the main path (the longest chain of layers from the input to "
             + "\(points.last?.name ?? "the output")), \(points.count) points"
         if omitted > 0 { caption += "; \(omitted) activations and normalisations, which change neither r nor S, are left out" }
-        caption += ". Dotted vertical lines: stage boundaries, where the effective stride changes. "
+        caption += ". Dotted vertical lines: stage boundaries, where the effective stride changes by a factor of 1.25 or more. "
         caption += "The grey dashed line is the input size. Global nodes (S = 0) have no stride point."
         page.element("figcaption", [], caption)
         page.end()
@@ -143,7 +143,7 @@ extension HTMLReport {
         var lastLabelX = -100.0, labelRow = 0
         for index in points.indices.dropFirst() {
             let before = points[index - 1].axes.map(\.effectiveStride), now = points[index].axes.map(\.effectiveStride)
-            guard before != now, !now.contains(0), !before.contains(0) else { continue }
+            guard Self.isStageBoundary(from: before, to: now) else { continue }
             let bx = x(index)
             svg.start("line", [("x1", SVGNumber.text(bx)), ("x2", SVGNumber.text(bx)), ("y1", SVGNumber.text(top)),
                                ("y2", SVGNumber.text(top + plotHeight)), ("stroke", "#8792a2"),
@@ -237,6 +237,13 @@ extension HTMLReport {
         guard let at = path.firstIndex(where: { $0.name == name }) else { return nil }
         let before = Set(path[...at].map(\.name))
         return points.lastIndex { before.contains($0.name) }
+    }
+
+    /// Whether the effective strides change by a factor of at least 1.25 on some axis (the mean
+    /// spacing of non-affine tables drifts a little; a stage changes it by a real factor).
+    static func isStageBoundary(from before: [Double], to after: [Double]) -> Bool {
+        guard !before.contains(0), !after.contains(0) else { return false }
+        return zip(before, after).contains { $1 / $0 >= 1.25 || $1 / $0 <= 0.8 }
     }
 
     /// 1, 2 or 5 times a power of ten, at least `value`.

@@ -288,7 +288,7 @@ public struct HTMLReport: Sendable {
             let (r, s, p) = RFReport.fieldTexts(row)
             let strides = row.axes.map(\.effectiveStride)
             var classes: [String] = []
-            if let previousStride, previousStride != strides, !strides.contains(0) { classes.append("stage") }
+            if let previousStride, Self.isStageBoundary(from: previousStride, to: strides) { classes.append("stage") }
             if row.name == node.name { classes.append("selected") }
             if !row.isAligned { classes.append("misaligned") }
             previousStride = strides
