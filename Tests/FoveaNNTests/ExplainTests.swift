@@ -254,3 +254,25 @@ import Testing
         for i in 0..<4 { for j in 0..<4 { #expect(text.contains("δx[\(i),\(j)]") || text.contains("x[\(i),\(j)]")) } }
     }
 }
+
+/// docs/explain.md shows the classic example as `fovea explain … --format markdown` prints it today.
+@Suite struct ExplainDocsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test(arguments: [1, 2])
+    func classicExampleIsCurrent(_ stride: Int) throws {
+        let docs = try String(contentsOf: Self.root.appendingPathComponent("docs/explain.md"), encoding: .utf8)
+        let begin = try #require(docs.range(of: "<!-- derivation: stride \(stride) -->\n\n"))
+        let end = try #require(docs.range(of: "\n<!-- end of derivation -->", range: begin.upperBound..<docs.endIndex))
+        let shown = String(docs[begin.upperBound..<end.lowerBound])
+        let examples = Self.root.appendingPathComponent("Examples")
+        let layers = try ExplainLayer.chain("conv2d k=2 s=\(stride); maxpool2d k=2",
+                                            weight: .file(examples.appendingPathComponent("w.npy").path), bias: .constant(0.5))
+        let explanation = try Explanation(ExplainProblem(inputSize: nil, input: .file(examples.appendingPathComponent("x.npy").path),
+                                                         layers: layers, target: .constant(2)))
+        #expect(shown == explanation.document.markdown(titleLevel: 3))
+        // The stride-1 map leaves row 2 and column 2 to no pooling window; stride 2 ties.
+        #expect(shown.contains(stride == 1 ? "Gaps: no window reads row 2 or column 2 of" : "tie between"))
+    }
+}

@@ -164,6 +164,12 @@ extension HTMLReport {
         let step = gridStep(frame)
         text += "Grey marks: the centres of the units of \(node.name)"
         if step > 1 { text += " (one unit in \(step) per axis)" }
+        let outside = [frame.rowsAxis, frame.colsAxis].compactMap { $0 }.contains { axis in
+            (0..<node.outputSize[axis]).contains { unit in
+                node.axes[axis].centre(ofUnit: unit).map { $0 < 0 || $0 > Double(geometry.inputSize[axis] - 1) } ?? false
+            }
+        }
+        if outside { text += "; some centres lie in the padding" }
         text += ". Boxes: the receptive fields "
         text += units.map { "of the \($0.role) \(Self.indexText($0.index))" }.joined(separator: ", ")
         text += "; their centres are marked. "

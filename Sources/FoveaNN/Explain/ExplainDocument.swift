@@ -48,7 +48,7 @@ public struct ExplainDocument: Sendable {
     public func rendered(as format: ExplainFormat) -> String {
         switch format {
         case .text: return text()
-        case .markdown: return markdown()
+        case .markdown: return markdown(titleLevel: 1)
         case .latex: return latex()
         }
     }
@@ -113,12 +113,15 @@ public struct ExplainDocument: Sendable {
 
     // MARK: - Markdown
 
-    private func markdown() -> String {
-        var lines = ["# " + title]
+    /// Markdown with the title at heading level `titleLevel` (1: `#`) and sections below it, for
+    /// embedding a derivation in a longer document.
+    public func markdown(titleLevel: Int) -> String {
+        let top = max(1, min(titleLevel, 4))
+        var lines = [String(repeating: "#", count: top) + " " + title]
         for block in blocks {
             switch block {
             case .heading(let level, let inlines):
-                lines += ["", String(repeating: "#", count: min(level + 1, 6)) + " " + Self.markdownInline(inlines)]
+                lines += ["", String(repeating: "#", count: min(level + top, 6)) + " " + Self.markdownInline(inlines)]
             case .paragraph(let inlines):
                 lines += ["", Self.markdownInline(inlines)]
             case .matrix(let name, let gradient, let rows):
@@ -191,7 +194,7 @@ public struct ExplainDocument: Sendable {
                 lines += ["", Self.latexInline(inlines)]
             case .matrix(let name, let gradient, let rows):
                 lines += ["", "\\[", ExplainMath.tensor(name, gradient: gradient).latex + " = \\begin{bmatrix}"]
-                lines += rows.map { $0.map(ExplainNumber.latex).joined(separator: " & ") + " \\\\" }
+                lines.append(rows.map { $0.map(ExplainNumber.latex).joined(separator: " & ") }.joined(separator: " \\\\\n"))
                 lines += ["\\end{bmatrix}", "\\]"]
             case .equations(let equations):
                 lines += ["", "\\begin{align*}"]

@@ -161,6 +161,10 @@ enum ExplainLaTeX {
     static func escape(_ text: String) -> String {
         var result = ""
         for character in text {
+            if character == "-" && result.hasSuffix("-") {
+                result += "{}-"  // keep `--` from becoming a dash
+                continue
+            }
             if let symbol = symbols[character] {
                 result += symbol
                 continue
