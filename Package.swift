@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "FoveaModels", dependencies: [
             "FoveaGeometry", "FoveaNN", "FoveaKernels",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
         .executableTarget(
             name: "fovea",

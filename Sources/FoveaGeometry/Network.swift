@@ -5,11 +5,15 @@ public struct Node: Sendable, Hashable {
     public var layer: Layer
     /// Names of input nodes, or `Network.inputName` for the network input.
     public var inputs: [String]
+    /// Output channels when the layer alone does not determine them (an imported channel slice,
+    /// split or pad, a reshape); `nil` lets the analysis propagate them.
+    public var channels: Int?
 
-    public init(_ name: String, _ layer: Layer, inputs: [String]) {
+    public init(_ name: String, _ layer: Layer, inputs: [String], channels: Int? = nil) {
         self.name = name
         self.layer = layer
         self.inputs = inputs
+        self.channels = channels
     }
 }
 

@@ -35,8 +35,9 @@ public struct NetworkGeometry: Sendable {
         for node in network.nodes {
             // Network guarantees that inputs exist and precede the node.
             let inputs = node.inputs.compactMap { name in positions[name].map { (name: name, state: states[$0]) } }
-            let (state, parameters, diagnosis) = try LayerGeometry(node: node, networkInputSize: size,
+            var (state, parameters, diagnosis) = try LayerGeometry(node: node, networkInputSize: size,
                                                                    poolPaddingRule: poolPaddingRule).output(from: inputs)
+            if let channels = node.channels { state.channels = channels }
             if let diagnosis { merges.append(diagnosis) }
             positions[node.name] = states.count
             states.append(state)
