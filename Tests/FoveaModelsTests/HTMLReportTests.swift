@@ -154,6 +154,30 @@ import Testing
         #expect(Array(png[24..<26]) == [8, 2])
     }
 
+    /// An imported ONNX graph (torchvision resnet18 fixture): the page's table equals the JSON
+    /// report, and layer4's units see 435 pixels (the torchvision gradient-method value, docs/onnx.md).
+    @Test func onnxModelTableEqualsTheJSONReport() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/onnx/resnet18.onnx")
+        let model = try ONNXModel(contentsOf: file, options: .init(inputSize: [224, 224]))
+        let geometry = try NetworkGeometry(model.network)
+        let layer4 = try #require(model.nodeName(forTensor: "layer4"))
+        let report = try HTMLReport(geometry: geometry, model: "resnet18.onnx", at: layer4)
+        let document = try HTMLSupport.document(report.rendered())
+        let json = try HTMLSupport.jsonLayers(try RFReport(geometry: geometry, model: "resnet18.onnx"))
+        let rows = try HTMLSupport.elements(document, "//table[@id='layers']/tbody/tr")
+        #expect(rows.count == json.count + 1)
+        for row in rows.dropFirst() {
+            let name = try #require(HTMLSupport.attribute(row, "data-node"))
+            let cells = HTMLSupport.cells(row)
+            let layer = try #require(json[name])
+            #expect(HTMLSupport.matches(HTMLSupport.numbers(cells["r"] ?? ""), HTMLSupport.doubles(layer["receptive_field"])), "\(name)")
+            #expect(HTMLSupport.matches(HTMLSupport.numbers(cells["s"] ?? ""), HTMLSupport.doubles(layer["effective_stride"])), "\(name)")
+        }
+        let summary = try HTMLSupport.elements(document, "//table[@class='summary']/tbody/tr[@data-node='\(layer4)']")
+        #expect(summary.map { HTMLSupport.cells($0)["r"] } == ["435", "435"])
+    }
+
     @Test func namesAreEscaped() throws {
         let spec = try SpecSupport.parse("""
             input: {size: [6, 6]}
