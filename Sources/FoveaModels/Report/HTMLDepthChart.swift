@@ -62,13 +62,20 @@ extension HTMLReport {
         let width = 980.0, height = 330.0
         let left = 62.0, right = 90.0, top = 30.0, bottom = 52.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let rank = geometry.inputSize.count
-        let axesDiffer = geometry.inputSize.contains { $0 != geometry.inputSize[0] }
-            || points.contains { tensor in
-                tensor.axes.contains { $0.receptiveField != tensor.axes[0].receptiveField
-                    || $0.effectiveStride != tensor.axes[0].effectiveStride }
+        // Axes with the same input size, r and S at every point share one line.
+        var groups: [[Int]] = []
+        for axis in geometry.inputSize.indices {
+            let same = { (other: Int) in
+                geometry.inputSize[other] == geometry.inputSize[axis] && points.allSatisfy { tensor in
+                    tensor.axes[other].receptiveField == tensor.axes[axis].receptiveField
+                        && tensor.axes[other].effectiveStride == tensor.axes[axis].effectiveStride
+                }
             }
-        let shownAxes = axesDiffer ? Array(0..<rank) : [0]
+            if let group = groups.firstIndex(where: { same($0[0]) }) { groups[group].append(axis) } else { groups.append([axis]) }
+        }
+        let shownAxes = groups.map { $0[0] }
+        let groupNames = groups.map { $0.map { axisNames[$0] }.joined(separator: ", ") }
+        let dashes: [String?] = [nil, "5 3", "1.5 2.5"]
 
         var positive: [Double] = geometry.inputSize.map(Double.init)
         for tensor in points {
@@ -156,15 +163,23 @@ extension HTMLReport {
                                  ("class", "small")], "S " + ReportNumber.axes(now.map(ReportNumber.text)))
         }
 
-        // Input size reference lines.
-        for axis in (axesDiffer ? shownAxes : [0]) {
-            let n = Double(geometry.inputSize[axis])
-            let ny = y(n)
+        // Input size reference lines, one per distinct size.
+        var sizes: [(size: Int, axes: [String])] = []
+        for axis in geometry.inputSize.indices {
+            if let index = sizes.firstIndex(where: { $0.size == geometry.inputSize[axis] }) {
+                sizes[index].axes.append(axisNames[axis])
+            } else {
+                sizes.append((geometry.inputSize[axis], [axisNames[axis]]))
+            }
+        }
+        for entry in sizes {
+            let ny = y(Double(entry.size))
             svg.empty("line", [("x1", SVGNumber.text(left)), ("x2", SVGNumber.text(left + plotWidth)),
                                ("y1", SVGNumber.text(ny)), ("y2", SVGNumber.text(ny)), ("stroke", "#7b8494"),
                                ("stroke-width", "1.2"), ("stroke-dasharray", "6 4"), ("class", "input-size")])
             svg.element("text", [("x", SVGNumber.text(left + plotWidth + 6)), ("y", SVGNumber.text(ny + 4)),
-                                 ("class", "small")], "input \(geometry.inputSize[axis])" + (axesDiffer ? " (\(axisNames[axis]))" : ""))
+                                 ("class", "small")],
+                        "input \(entry.size)" + (sizes.count > 1 ? " (" + entry.axes.joined(separator: ", ") + ")" : ""))
         }
 
         // The node drawn below.
@@ -181,8 +196,8 @@ extension HTMLReport {
         // Series: r and S per shown axis.
         let colours = ["#1f5fa8", "#c8620a"]
         for (seriesIndex, quantity) in ["r", "S"].enumerated() {
-            for axis in shownAxes {
-                let dash = axis == 0 ? nil : "5 3"
+            for (group, axis) in shownAxes.enumerated() {
+                let dash = dashes[min(group, dashes.count - 1)]
                 var segment: [String] = []
                 var segments: [[String]] = []
                 var circles: [(Double, Double, String)] = []
@@ -196,7 +211,7 @@ extension HTMLReport {
                     let px = x(index), py = y(value)
                     segment.append("\(SVGNumber.text(px)),\(SVGNumber.text(py))")
                     let label = "\(tensor.name): \(quantity) \(ReportNumber.text(value))"
-                        + (shownAxes.count > 1 ? " (axis \(axisNames[axis]))" : "")
+                        + (shownAxes.count > 1 ? " (\(groupNames[group]))" : "")
                     circles.append((px, py, label))
                 }
                 if !segment.isEmpty { segments.append(segment) }
@@ -225,8 +240,9 @@ extension HTMLReport {
             lx += 150
         }
         if shownAxes.count > 1 {
+            let styles = ["solid", "dashed", "dotted"]
             svg.element("text", [("x", SVGNumber.text(lx)), ("y", SVGNumber.text(legendY + 4)), ("class", "small")],
-                        "solid: axis \(axisNames[0]); dashed: " + shownAxes.dropFirst().map { axisNames[$0] }.joined(separator: ", "))
+                        groupNames.enumerated().map { "\(styles[min($0, 2)]): \($1)" }.joined(separator: "; "))
         }
         svg.end()
         return svg.text
