@@ -198,6 +198,11 @@ import Testing
                 .hasPrefix("kernel 6×6 is above the limit of 5×5"))
         #expect(message(ExplainProblem(inputSize: [8, 8], layers: Array(repeating: conv, count: 5))).contains("5 layers are above the limit of 4"))
         #expect(message(ExplainProblem(inputSize: nil, layers: [conv])) == "give --input HxW (or an input .npy file with --values)")
+        #expect(message(ExplainProblem(inputSize: [0, 4], layers: [conv])).hasPrefix("--input '0x4'"))
+        #expect(message(ExplainProblem(inputSize: [4, 4], layers: [.maxPooling(kernel: [2], stride: [2, 2], padding: .valid)]))
+                .hasPrefix("--kernel '2'"))
+        #expect(message(ExplainProblem(inputSize: [4, 4], layers: [.maxPooling(kernel: [2, 2], stride: [2], padding: .valid)]))
+                .hasPrefix("layer 1: maxpool2d: stride"))
         #expect(message(ExplainProblem(inputSize: [2, 2], layers: [.convolution(kernel: [3, 3], stride: [1, 1], padding: .valid,
                                                                                 weight: .sequence, bias: .constant(0))]))
                 .hasPrefix("layer 1: conv2d: kernel: effective kernel 3"))

@@ -102,11 +102,17 @@ public enum ExplainLayer: Sendable, Hashable {
         case let .maxPooling(kernel, stride, padding): ("maxpool2d", kernel, stride, padding)
         case let .averagePooling(kernel, stride, padding, _): ("avgpool2d", kernel, stride, padding)
         }
-        var text = "\(name) \(kernel[0])×\(kernel[1]), stride \(stride[0] == stride[1] ? "\(stride[0])" : "\(stride[0])×\(stride[1])")"
+        let strides = Set(stride).count == 1 ? stride.prefix(1).map(String.init) : stride.map(String.init)
+        var text = "\(name) " + kernel.map(String.init).joined(separator: "×") + ", stride " + strides.joined(separator: "×")
         switch padding {
         case .explicit(let begin, let end) where (begin + end).contains { $0 != 0 }:
-            text += ", padding " + (Set(begin + end).count == 1 ? "\(begin[0])"
-                : "top \(begin[0]) bottom \(end[0]) left \(begin[1]) right \(end[1])")
+            if Set(begin + end).count == 1 {
+                text += ", padding \(begin[0])"
+            } else if begin.count == 2, end.count == 2 {
+                text += ", padding top \(begin[0]) bottom \(end[0]) left \(begin[1]) right \(end[1])"
+            } else {
+                text += ", padding \(begin) / \(end)"
+            }
         case .sameUpper: text += ", padding same"
         case .sameLower: text += ", padding same_lower"
         default: break

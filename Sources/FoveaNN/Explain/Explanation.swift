@@ -34,6 +34,9 @@ public struct Explanation: Sendable {
     public init(_ problem: ExplainProblem) throws(ExplainError) {
         self.problem = problem
         let size = try Self.inputSize(problem)
+        guard size.count == 2, size.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidSize(option: "--input", text: size.map(String.init).joined(separator: "x"))
+        }
         let single = problem.layers.count == 1
         let command: String = switch (single, problem.layers.first) {
         case (true, .convolution?): "fovea grad conv2d"
@@ -123,6 +126,9 @@ public struct Explanation: Sendable {
     }
 
     private static func checkKernel(_ kernel: [Int], command: String) throws(ExplainError) {
+        guard kernel.count == 2, kernel.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidSize(option: "--kernel", text: kernel.map(String.init).joined(separator: "x"))
+        }
         guard kernel.allSatisfy({ $0 <= ExplainProblem.maximumKernelSize }) else {
             throw .tooLarge(what: "kernel", size: kernel, limit: ExplainProblem.maximumKernelSize, command: command)
         }
