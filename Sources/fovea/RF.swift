@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FoveaModels
+import FoveaTensor
 
 /// `fovea rf`: output sizes and exact receptive fields of every layer of a network.
 struct RF: ParsableCommand {
@@ -12,7 +13,9 @@ struct RF: ParsableCommand {
             docs/spec-format.md). Unit i of a tensor sees input [i·S − P, i·S − P + r − 1] along each axis. \
             --verify re-derives the receptive field of the --at node (default: the last node that is not \
             global) from the support of gradients computed with Fovea's backward kernels; a disagreement \
-            exits with status 1. Errors exit with status 2.
+            exits with status 1. --html writes one self-contained page (no scripts, no external references) \
+            with a summary, r and S against depth, the --at node's receptive fields drawn to scale, its \
+            effective receptive field and the per-layer table (docs/report.md). Errors exit with status 2.
             """
     )
 
@@ -38,6 +41,10 @@ struct RF: ParsableCommand {
     @Flag(help: "Check the analysis against gradients computed with Fovea's own backward kernels.")
     var verify = false
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (charts, to-scale drawing and effective receptive field of the --at node) to this file instead of printing.",
+                               valueName: "FILE.html"))
+    var html: String?
+
     func run() throws {
         if list {
             guard model == nil else { throw ValidationError("--list takes no model") }
@@ -54,7 +61,18 @@ struct RF: ParsableCommand {
             let node = report.selectedNode ?? RFReport.finalSpatialNode(of: geometry)
             report.verification = try RFVerifier.verify(source.network, inputSize: geometry.inputSize, nodes: [node])
         }
-        print(report.rendered(as: format), terminator: "")
+        if let html {
+            let page = try HTMLReport(geometry: geometry, model: source.name, at: at, unit: unitIndex,
+                                      verification: report.verification)
+            do {
+                try AtomicFile.write(Array(page.rendered().utf8), to: URL(fileURLWithPath: html))
+            } catch {
+                throw CommandError(description: "--html: \(error)")
+            }
+            print("wrote \(html)")
+        } else {
+            print(report.rendered(as: format), terminator: "")
+        }
         if let verification = report.verification, !verification.passed {
             FileHandle.standardError.write(Data("fovea: verification: the gradient support disagrees with the analysis (see the report)\n".utf8))
             throw ExitCode(1)
