@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "FoveaKernelsTests", dependencies: ["FoveaKernels", "FoveaTensor"]),
         .testTarget(name: "FoveaNNTests", dependencies: ["FoveaNN", "FoveaKernels", "FoveaTensor", "FoveaGeometry"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "FoveaCLITests", dependencies: ["fovea", "FoveaTensor"]),
+        .testTarget(name: "FoveaCLITests", dependencies: ["fovea", "FoveaTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "FoveaGeometryTests", dependencies: ["FoveaGeometry"]),
         .testTarget(
             name: "FoveaModelsTests", dependencies: ["FoveaModels", "FoveaGeometry", "FoveaNN"],
