@@ -21,8 +21,15 @@ extension RF {
             ops.formUnion(names)
         }
         // The spatial rank is known only after import: pass N or H,W as given, the importer checks the count.
-        let axes = input.map { $0.split(separator: ",", omittingEmptySubsequences: false).count }
-        let inputSize = try input.map { try Self.integers($0, option: "--input", count: axes ?? 1) }
+        var inputSize: [Int]?
+        if let input {
+            let values = input.split(separator: ",", omittingEmptySubsequences: false)
+                .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 1 }
+            guard values.count == input.split(separator: ",", omittingEmptySubsequences: false).count else {
+                throw ValidationError("--input '\(input)': expected N or one value per spatial axis (H,W), integers ≥ 1")
+            }
+            inputSize = values
+        }
         return ONNXModel.Options(inputSize: inputSize, assumePointwise: ops)
     }
 

@@ -121,6 +121,10 @@ import Testing
         #expect(outputs.map { $0["shape"] as? [Int] } == [[1, 8, 16, 20], [1, 8, 8, 10]])
         let assumptions = try #require(object["assumptions"] as? [[String: Any]])
         #expect(assumptions.first?["nodes"] as? [String] == ["act1", "act2"])
+        let csv = try rf([Self.customOp, "--list-outputs", "--input", "32", "--assume-pointwise", "FancyAct", "--format", "csv"])
+        #expect(csv.stdout == "output,node,declared,shape\nact1,act1,batch×8×?×?,1×8×16×16\n"
+                + "pool,pool,batch×8×pooled_h×pooled_w,1×8×8×8\n\nassumed_pointwise,node,onnx_node\n"
+                + "FancyAct,act1,fancy1\nFancyAct,act2,fancy2\n")
     }
 
     @Test func unknownOperatorNeedsAssumePointwise() throws {
@@ -194,7 +198,8 @@ import Testing
             ([scratch.appendingPathComponent("none.onnx").path], "none.onnx: cannot read: no such file"),
             ([Self.customOp, "--assume-pointwise", "FancyAct"], "spatial dimension 2 is 'height'; give the input size (--input H,W)"),
             ([export("resnet18"), "--input", "2,3,4"], "input size has 3 values, the input has 2 spatial axes"),
-            ([export("resnet18"), "--input", "0"], "--input '0'"),
+            ([export("resnet18"), "--input", "0"], "--input '0': expected N or one value per spatial axis (H,W)"),
+            ([export("resnet18"), "--input", "6x4"], "--input '6x4'"),
             ([export("resnet18"), "--at", "layer9"], "no node or container 'layer9'"),
             ([export("resnet18"), "--assume-pointwise", "Gelu,"], "--assume-pointwise 'Gelu,'"),
             ([export("resnet18"), "--list-outputs", "--at", "layer4"], "--list-outputs takes no --at"),

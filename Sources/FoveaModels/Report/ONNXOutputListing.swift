@@ -29,7 +29,9 @@ public enum ONNXOutputListing {
                 text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
                     ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
             }
-            return ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+            let assumed = RFReport.assumptionRecords(assumptions)
+            let records = [header] + rows + (assumed.isEmpty ? [] : [[]] + assumed)
+            return records.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
         case .markdown:
             let line = { (row: [String]) in
                 "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"

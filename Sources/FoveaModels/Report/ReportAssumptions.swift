@@ -49,8 +49,10 @@ extension RFReport {
     }
 
     /// CSV records `assumed_pointwise,node,onnx_node`, one per node (an operator without nodes has empty cells).
-    var assumptionRecords: [[String]] {
-        guard let assumptions, !assumptions.isEmpty else { return [] }
+    var assumptionRecords: [[String]] { Self.assumptionRecords(assumptions ?? []) }
+
+    static func assumptionRecords(_ assumptions: [PointwiseAssumption]) -> [[String]] {
+        guard !assumptions.isEmpty else { return [] }
         var records = [["assumed_pointwise", "node", "onnx_node"]]
         for assumption in assumptions {
             if assumption.nodes.isEmpty { records.append([assumption.op, "", ""]) }
