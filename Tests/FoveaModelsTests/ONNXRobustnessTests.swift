@@ -107,6 +107,15 @@ import Testing
         let dilated = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([3, 3]), "dilations": .ints([1 << 30, 4])])],
                               outputs: ["y"])
         #expect(B.error(dilated) != nil)
+        // Found by fuzzing: slicing a constant with a huge axis, of unknown values or of zero elements,
+        // listed the indices of every axis first (2^31 − 1 of them) and ran out of time and memory.
+        for dims in [[Int(Int32.max), 3], [0, Int(Int32.max)]] {
+            let sliced = B.model([B.node("ConstantOfShape", ["s"], ["c"]), B.node("Slice", ["c", "b", "e", "a"], ["d"]),
+                                  B.node("Relu", ["x"], ["y"])],
+                                 initializers: [B.ints("s", dims), B.ints("b", [0]), B.ints("e", [2]), B.ints("a", [1])],
+                                 outputs: ["y"])
+            #expect(B.error(sliced) == nil, "\(dims)")
+        }
         // Kernels larger than the padded input.
         let big = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([40, 3])])], outputs: ["y"])
         guard case .invalidNode(let op, _, _, _)? = B.error(big) else { Issue.record("kernel"); return }
