@@ -12,6 +12,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 name="${1:-onnx}"
 seconds="${2:-600}"
 shift $(( $# > 2 ? 2 : $# ))
+# Inputs to replay are named relative to the caller's directory; the script runs in Fuzz/.
+replay=()
+for argument in "$@"; do
+  if [ -e "$argument" ]; then argument="$(cd "$(dirname "$argument")" && pwd)/$(basename "$argument")"; fi
+  replay+=("$argument")
+done
+set -- ${replay[@]+"${replay[@]}"}
 case "$name" in
   onnx) product=FuzzONNX; seeds=(../Tests/FoveaModelsTests/Fixtures/onnx ../Tests/FoveaModelsTests/Fixtures/onnx/extra) ;;
   npy) product=FuzzNpy; seeds=(../Tests/FoveaNNTests/Fixtures/grad ../Examples) ;;
