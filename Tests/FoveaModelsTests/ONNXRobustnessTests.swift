@@ -116,6 +116,10 @@ import Testing
                                  outputs: ["y"])
             #expect(B.error(sliced) == nil, "\(dims)")
         }
+        // Found by fuzzing: a pad of Int64.min (its magnitude was taken with abs, which traps).
+        let minPad = B.model([B.node("Pad", ["x", "p"], ["y"])], initializers: [B.ints("p", [0, 0, Int.min, 0, 0, 0, 1, 0])],
+                             outputs: ["y"], opset: 11)
+        #expect(B.error(minPad)?.description.contains("out of range") == true)
         // Kernels larger than the padded input.
         let big = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([40, 3])])], outputs: ["y"])
         guard case .invalidNode(let op, _, _, _)? = B.error(big) else { Issue.record("kernel"); return }
