@@ -120,6 +120,13 @@ import Testing
         let minPad = B.model([B.node("Pad", ["x", "p"], ["y"])], initializers: [B.ints("p", [0, 0, Int.min, 0, 0, 0, 1, 0])],
                              outputs: ["y"], opset: 11)
         #expect(B.error(minPad)?.description.contains("out of range") == true)
+        // Found by fuzzing: a binary operator on constants with one operand read a second one.
+        for op in ["Sub", "Div", "Mul", "Pow", "Equal", "Mod"] {
+            for a in [B.ints("a", [4, 2]), B.floats("a", [4, 2])] {
+                let lone = B.model([B.node(op, ["a"], ["c"]), B.node("Relu", ["x"], ["y"])], initializers: [a], outputs: ["y"])
+                #expect(B.error(lone) == nil, "\(op)")
+            }
+        }
         // Kernels larger than the padded input.
         let big = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([40, 3])])], outputs: ["y"])
         guard case .invalidNode(let op, _, _, _)? = B.error(big) else { Issue.record("kernel"); return }

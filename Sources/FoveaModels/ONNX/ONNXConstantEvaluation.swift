@@ -219,7 +219,9 @@ extension ONNXImporter {
         }
         let shapes = operands.compactMap(\.shape)
         guard shapes.count == operands.count, let out = broadcastShape(shapes) else { return .unknown("operand shapes unknown") }
-        let arity = op == "Where" ? 3 : unary.contains(op) ? 1 : operands.count
+        // Sum-like operators take any number of operands; the other merges are binary (Where: ternary).
+        let variadic: Set<String> = ["Add", "Sum", "Max", "Min", "Mean"]
+        let arity = op == "Where" ? 3 : unary.contains(op) ? 1 : variadic.contains(op) ? operands.count : 2
         guard operands.count >= arity, arity >= 1, let count = ConstantTensor.elementCount(out),
               count <= ONNXLimits.maxConstantElements else { return ConstantTensor(shape: out, values: nil) }
         let used = operands.prefix(op == "Clip" ? operands.count : arity)
