@@ -127,6 +127,10 @@ import Testing
                 #expect(B.error(lone) == nil, "\(op)")
             }
         }
+        // Found by fuzzing: split sizes whose sum overflows.
+        let split = B.model([B.node("Split", ["x", "s"], ["a", "b"], ["axis": .int(2)])],
+                            initializers: [B.ints("s", [Int.max, 2])], outputs: ["a", "b"])
+        #expect(B.error(split)?.description.contains("does not divide") == true)
         // Kernels larger than the padded input.
         let big = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([40, 3])])], outputs: ["y"])
         guard case .invalidNode(let op, _, _, _)? = B.error(big) else { Issue.record("kernel"); return }
