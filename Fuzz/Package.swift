@@ -17,6 +17,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "FuzzNpy", dependencies: ["FuzzerDriver", .product(name: "FoveaTensor", package: "Fovea")]),
+        .executableTarget(
+            name: "FuzzSpec",
+            dependencies: [
+                "FuzzerDriver",
+                .product(name: "FoveaModels", package: "Fovea"),
+                .product(name: "FoveaGeometry", package: "Fovea"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

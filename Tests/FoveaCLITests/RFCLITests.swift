@@ -87,7 +87,7 @@ import Testing
              "big.json:1: node 'conv1': effective kernel 5 on axis 0 is larger than the padded input 3 (input 3)"),
             (["resnet05"], "unknown model 'resnet05'; did you mean resnet50"),
             ([scratch.appendingPathComponent("none.yaml").path], "none.yaml: no such file"),
-            ([try spec("model.onnx", "")], "ONNX support"),
+            ([try spec("model.onnx", "")], "model.onnx: invalid model: no opset_import for the default ONNX domain"),
             (["resnet50", "--at", "layer9"], "no node or container 'layer9'"),
             (["resnet50", "--input", "0"], "--input '0'"),
             (["resnet50", "--input", "2,3,4"], "--input '2,3,4'"),

@@ -40,9 +40,10 @@ import FoveaGeometry
         #expect(m.input.shape == [1, 3, 40, 30] && m.network.inputSize == [40, 30])
         #expect(m.input.declaredShape == [.symbol("batch"), .value(3), .symbol("height"), .symbol("width")])
         #expect(m.outputs[0].shape == [1, 8, 40, 30])
-        // A given size also overrides fixed dimensions; a wrong count is refused.
+        // A given size also overrides fixed dimensions; one value serves every axis; a wrong count is refused.
         #expect(try B.load(B.model([conv], initializers: [weight], outputs: ["y"]), options: .init(inputSize: [9, 7])).outputs[0].shape == [1, 8, 9, 7])
-        #expect(B.error(model, options: .init(inputSize: [40])) != nil)
+        #expect(try B.load(model, options: .init(inputSize: [40])).input.shape == [1, 3, 40, 40])
+        #expect(B.error(model, options: .init(inputSize: [40, 30, 20])) != nil)
         #expect(B.error(model, options: .init(inputSize: [0, 10])) != nil)
     }
 
@@ -59,6 +60,11 @@ import FoveaGeometry
         let custom = B.model([conv, B.node("Gelu", ["y"], ["z"], domain: "com.microsoft")], initializers: [weight], outputs: ["z"])
         guard case .unsupportedOperator(let op, _, _)? = B.error(custom) else { Issue.record("custom domain"); return }
         #expect(op == "com.microsoft.Gelu")
+        // The hint's domain-qualified name is accepted; a bare op type of another domain also matches.
+        for assumed in ["com.microsoft.Gelu", "Gelu"] {
+            let m = try B.load(custom, options: .init(assumePointwise: [assumed]))
+            #expect(m.assumptions == [ONNXModel.Assumption(op: "com.microsoft.Gelu", node: "#1 Gelu", tensor: "z")], "\(assumed)")
+        }
     }
 
     @Test func channelsLastInputsAreDetected() throws {

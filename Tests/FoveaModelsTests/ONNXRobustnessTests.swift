@@ -107,6 +107,30 @@ import Testing
         let dilated = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([3, 3]), "dilations": .ints([1 << 30, 4])])],
                               outputs: ["y"])
         #expect(B.error(dilated) != nil)
+        // Found by fuzzing: slicing a constant with a huge axis, of unknown values or of zero elements,
+        // listed the indices of every axis first (2^31 − 1 of them) and ran out of time and memory.
+        for dims in [[Int(Int32.max), 3], [0, Int(Int32.max)]] {
+            let sliced = B.model([B.node("ConstantOfShape", ["s"], ["c"]), B.node("Slice", ["c", "b", "e", "a"], ["d"]),
+                                  B.node("Relu", ["x"], ["y"])],
+                                 initializers: [B.ints("s", dims), B.ints("b", [0]), B.ints("e", [2]), B.ints("a", [1])],
+                                 outputs: ["y"])
+            #expect(B.error(sliced) == nil, "\(dims)")
+        }
+        // Found by fuzzing: a pad of Int64.min (its magnitude was taken with abs, which traps).
+        let minPad = B.model([B.node("Pad", ["x", "p"], ["y"])], initializers: [B.ints("p", [0, 0, Int.min, 0, 0, 0, 1, 0])],
+                             outputs: ["y"], opset: 11)
+        #expect(B.error(minPad)?.description.contains("out of range") == true)
+        // Found by fuzzing: a binary operator on constants with one operand read a second one.
+        for op in ["Sub", "Div", "Mul", "Pow", "Equal", "Mod"] {
+            for a in [B.ints("a", [4, 2]), B.floats("a", [4, 2])] {
+                let lone = B.model([B.node(op, ["a"], ["c"]), B.node("Relu", ["x"], ["y"])], initializers: [a], outputs: ["y"])
+                #expect(B.error(lone) == nil, "\(op)")
+            }
+        }
+        // Found by fuzzing: split sizes whose sum overflows.
+        let split = B.model([B.node("Split", ["x", "s"], ["a", "b"], ["axis": .int(2)])],
+                            initializers: [B.ints("s", [Int.max, 2])], outputs: ["a", "b"])
+        #expect(B.error(split)?.description.contains("does not divide") == true)
         // Kernels larger than the padded input.
         let big = B.model([B.node("MaxPool", ["x"], ["y"], ["kernel_shape": .ints([40, 3])])], outputs: ["y"])
         guard case .invalidNode(let op, _, _, _)? = B.error(big) else { Issue.record("kernel"); return }

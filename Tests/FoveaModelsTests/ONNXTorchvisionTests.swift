@@ -21,7 +21,7 @@ import FoveaGeometry
     struct Truth: Decodable { let models: [String: Model] }
 
     static let truth: Truth = {
-        let data = try! Data(contentsOf: directory.appendingPathComponent("torchvision_rf_truth.json"))
+        let data = try! Data(contentsOf: directory.deletingLastPathComponent().appendingPathComponent("torchvision_rf_truth.json"))
         return try! JSONDecoder().decode(Truth.self, from: data)
     }()
 

@@ -95,16 +95,22 @@ extension ONNXImporter {
             guard let shape = x.shape else { return [.unknown("the input's shape is unknown")] }
             let p = try sliceParameters(node, wrapped, rank: shape.count)
             var out = shape
-            var picks = shape.map { Array(0..<$0) }
+            var bounds: [(axis: Int, start: Int, end: Int, step: Int)] = []
             for i in p.axes.indices {
                 let t = p.axes[i], n = shape[t]
                 let s = min(max(p.starts[i], -(n + 1)), n + 1), e = min(max(p.ends[i], -(n + 1)), n + 1)
                 out[t] = sliceLength(n: n, start: s, end: e, step: p.steps[i])
-                if ConstantTensor.elementCount(out).map({ $0 <= ONNXLimits.maxConstantElements }) ?? false {
-                    picks[t] = sliceIndices(n: n, start: s, end: e, step: p.steps[i])
-                }
+                bounds.append((t, s, e, p.steps[i]))
             }
+            // Index lists are built only for a tensor with known values, whose every axis is then
+            // small (a shape-only constant may declare axes of up to 2^31 − 1).
             guard let values = x.values else { return [ConstantTensor(shape: out, values: nil)] }
+            if ConstantTensor.elementCount(out) == 0 { return [ConstantTensor(shape: out, values: gathered(values, outShape: out) { _ in 0 })] }
+            guard let count = ConstantTensor.elementCount(shape), count <= ONNXLimits.maxConstantElements else {
+                return [ConstantTensor(shape: out, values: nil)]
+            }
+            var picks = shape.map { Array(0..<$0) }
+            for b in bounds { picks[b.axis] = sliceIndices(n: shape[b.axis], start: b.start, end: b.end, step: b.step) }
             return [ConstantTensor(shape: out, values: gathered(values, outShape: out) { index in
                 linear(index.enumerated().map { picks[$0.offset][$0.element] }, shape)
             })]
@@ -213,7 +219,9 @@ extension ONNXImporter {
         }
         let shapes = operands.compactMap(\.shape)
         guard shapes.count == operands.count, let out = broadcastShape(shapes) else { return .unknown("operand shapes unknown") }
-        let arity = op == "Where" ? 3 : unary.contains(op) ? 1 : operands.count
+        // Sum-like operators take any number of operands; the other merges are binary (Where: ternary).
+        let variadic: Set<String> = ["Add", "Sum", "Max", "Min", "Mean"]
+        let arity = op == "Where" ? 3 : unary.contains(op) ? 1 : variadic.contains(op) ? operands.count : 2
         guard operands.count >= arity, arity >= 1, let count = ConstantTensor.elementCount(out),
               count <= ONNXLimits.maxConstantElements else { return ConstantTensor(shape: out, values: nil) }
         let used = operands.prefix(op == "Clip" ? operands.count : arity)

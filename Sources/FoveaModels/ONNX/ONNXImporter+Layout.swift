@@ -187,7 +187,9 @@ extension ONNXImporter {
         let count = node.outputs.count
         let given = node.opset < 13 ? try node.ints("split") : try constantInts(node, inputs, at: 1, "split")
         if let given {
-            guard given.count == count, given.allSatisfy({ $0 >= 0 }), given.reduce(0, +) == n else {
+            // Each size is bounded before summing, so the sum cannot overflow.
+            guard given.count == count, given.allSatisfy({ $0 >= 0 && $0 <= ONNXLimits.maxDimension }),
+                  given.reduce(0, +) == n else {
                 throw node.error("split \(given) does not divide axis size \(n) into \(count) outputs")
             }
             return given

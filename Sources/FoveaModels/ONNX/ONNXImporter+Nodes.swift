@@ -32,7 +32,8 @@ extension ONNXImporter {
         let isDefaultDomain = node.proto.domain.isEmpty || node.proto.domain == "ai.onnx"
         let dynamicCount = inputs.reduce(0) { $0 + ($1?.dynamic == nil ? 0 : 1) }
 
-        if options.assumePointwise.contains(op) {
+        if options.assumePointwise.contains(op)
+            || (!isDefaultDomain && options.assumePointwise.contains("\(node.proto.domain).\(op)")) {
             if dynamicCount > 0 {
                 try assumePointwise(node, inputs: inputs)
             } else {
@@ -233,7 +234,9 @@ extension ONNXImporter {
             throw node.error("assumed element-wise, but the shapes of its computed inputs do not broadcast")
         }
         let base = dynamic.first { Array(shape.suffix($0.rank)) == $0.shape } ?? dynamic[0]
-        assumptions.append(ONNXModel.Assumption(op: node.op, node: node.name, tensor: node.tensor))
+        let domain = node.proto.domain
+        let op = domain.isEmpty || domain == "ai.onnx" ? node.op : "\(domain).\(node.op)"
+        assumptions.append(ONNXModel.Assumption(op: op, node: node.name, tensor: node.tensor))
         let layer: Layer = dynamic.count == 1 ? .pointwise(node.op.lowercased()) : .add
         try produce(node, layer, inputs: dynamic, shape: shape, like: base)
     }

@@ -269,7 +269,8 @@ extension ONNXImporter {
         var begin = [Int](repeating: 0, count: spatialRank), end = begin
         for (i, t) in axes.enumerated() {
             let b = pads[i], e = pads[i + axes.count]
-            guard abs(b) <= ONNXLimits.maxDimension, abs(e) <= ONNXLimits.maxDimension else {
+            let limit = -ONNXLimits.maxDimension...ONNXLimits.maxDimension  // abs(Int.min) would trap
+            guard limit.contains(b), limit.contains(e) else {
                 throw node.error("pads \(b), \(e) on axis \(t) are out of range")
             }
             shape[t] += b + e

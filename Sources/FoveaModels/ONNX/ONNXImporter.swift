@@ -202,7 +202,9 @@ struct ONNXImporter {
 
     private static func resolveInputShape(_ name: String, declared: [ONNXModel.Dimension], layout: Layout,
                                           options: ONNXModel.Options) throws(ONNXError) -> [Int] {
-        if let size = options.inputSize {
+        // One value stands for every spatial axis.
+        let inputSize = options.inputSize.map { $0.count == 1 ? Array(repeating: $0[0], count: layout.spatial.count) : $0 }
+        if let size = inputSize {
             guard size.count == layout.spatial.count else {
                 throw .invalidInput(name: name, problem: "input size has \(size.count) values, the input has \(layout.spatial.count) spatial axes")
             }
@@ -212,7 +214,7 @@ struct ONNXImporter {
         }
         var shape: [Int] = []
         for (axis, dim) in declared.enumerated() {
-            if let s = layout.spatial.firstIndex(of: axis), let size = options.inputSize {
+            if let s = layout.spatial.firstIndex(of: axis), let size = inputSize {
                 shape.append(size[s])
                 continue
             }
@@ -226,7 +228,7 @@ struct ONNXImporter {
                 if axis == 0 {
                     shape.append(1)
                 } else if layout.spatial.contains(axis) {
-                    throw .invalidInput(name: name, problem: "spatial dimension \(axis) is '\(dim)'; give the input size")
+                    throw .invalidInput(name: name, problem: "spatial dimension \(axis) is '\(dim)'; give the input size (--input H,W)")
                 } else {
                     throw .invalidInput(name: name, problem: "dimension \(axis) (channels) is '\(dim)', not a number")
                 }

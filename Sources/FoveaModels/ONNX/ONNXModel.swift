@@ -21,10 +21,12 @@ public struct ONNXModel: Sendable {
 
     /// Import options.
     public struct Options: Sendable, Hashable {
-        /// Spatial input size; resolves symbolic dimensions and overrides fixed ones.
+        /// Spatial input size, one value per spatial axis or one for all of them; resolves
+        /// symbolic dimensions and overrides fixed ones.
         public var inputSize: [Int]?
-        /// Operator types (`op_type`) the user vouches are element-wise: every such node is
-        /// imported as a pointwise layer (or an element-wise merge of its computed inputs).
+        /// Operator types (`op_type`, or `domain.op_type` for another domain) the user vouches are
+        /// element-wise: every such node is imported as a pointwise layer (or an element-wise
+        /// merge of its computed inputs).
         public var assumePointwise: Set<String>
         /// The graph input to analyse when the graph has several.
         public var inputName: String?
@@ -81,6 +83,7 @@ public struct ONNXModel: Sendable {
 
     /// A node imported as element-wise because its operator was in `Options.assumePointwise`.
     public struct Assumption: Sendable, Hashable {
+        /// The operator type, `domain.op_type` outside the default domain.
         public let op: String
         public let node: String
         public let tensor: String

@@ -1,18 +1,21 @@
 import Foundation
 import FoveaGeometry
 
-/// A network named on the command line: a built-in model or a spec file.
+/// A network named on the command line: a built-in model, a spec file or an ONNX file.
 public struct ModelSource: Sendable {
-    /// The name shown in reports: the zoo name, or the spec's `name`.
+    /// The name shown in reports: the zoo name, the spec's `name`, or the ONNX file's name without extension.
     public let name: String
     public let network: Network
     /// The spec file, when the network came from one (its errors point into the file).
     public let spec: SpecFile?
+    /// The imported model, when the network came from an `.onnx` file.
+    public private(set) var onnx: ONNXModel? = nil
 
-    /// Resolves `argument`: a zoo model if it names one, otherwise a `.yaml`, `.yml` or `.json` spec file.
+    /// Resolves `argument`: a zoo model if it names one, otherwise a `.yaml`, `.yml` or `.json`
+    /// spec file, or an `.onnx` file imported with `onnxOptions`.
     /// - Throws: `ModelSourceError` with one line: an unknown model (with close names), a spec
-    ///   problem (file, line, field), or an unsupported file type.
-    public init(_ argument: String) throws(ModelSourceError) {
+    ///   problem (file, line, field), an ONNX problem (node, tensor), or an unsupported file type.
+    public init(_ argument: String, onnxOptions: ONNXModel.Options = ONNXModel.Options()) throws(ModelSourceError) {
         if let entry = Zoo.entry(named: argument) {
             do {
                 network = try entry.network()
@@ -36,10 +39,24 @@ public struct ModelSource: Sendable {
             return
         }
         if lower.hasSuffix(".onnx") {
-            throw .unsupported(argument, "ONNX support: this build cannot read .onnx files yet; describe the network in a spec file (docs/spec-format.md) or use a built-in model")
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw .onnx(argument, .unreadable(path: argument, reason: isDirectory.boolValue ? "is a directory" : "no such file"))
+            }
+            let model: ONNXModel
+            do {
+                model = try ONNXModel(contentsOf: URL(fileURLWithPath: argument), options: onnxOptions)
+            } catch {
+                throw .onnx(argument, error)
+            }
+            network = model.network
+            name = network.name
+            spec = nil
+            onnx = model
+            return
         }
         if FileManager.default.fileExists(atPath: argument) {
-            throw .unsupported(argument, "unknown file type; spec files end in .yaml, .yml or .json")
+            throw .unsupported(argument, "unknown file type; spec files end in .yaml, .yml or .json, ONNX files in .onnx")
         }
         throw .zoo(.unknownModel(argument, suggestions: Zoo.suggestions(for: argument)))
     }
@@ -63,6 +80,7 @@ public enum ModelSourceError: Error, CustomStringConvertible {
     case spec(SpecError)
     case geometry(String, GeometryError)
     case unsupported(String, String)
+    case onnx(String, ONNXError)
 
     public var description: String {
         switch self {
@@ -70,6 +88,11 @@ public enum ModelSourceError: Error, CustomStringConvertible {
         case .spec(let error): return error.description
         case .geometry(let model, let error): return "\(model): \(error.description)"
         case .unsupported(let file, let reason): return "\(file): \(reason)"
+        case .onnx(let file, let error):
+            switch error {
+            case .unreadable, .fileTooLarge: return error.description  // these name the file already
+            default: return "\(file): \(error.description)"
+            }
         }
     }
 }

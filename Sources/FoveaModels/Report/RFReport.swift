@@ -53,6 +53,8 @@ public struct RFReport: Sendable {
     public let unit: UnitInterval?
     /// Empirical verification results, when requested.
     public var verification: RFVerification?
+    /// For an ONNX model: the operators assumed element-wise and their nodes (nil for other models).
+    public var assumptions: [PointwiseAssumption]? = nil
 
     /// Builds the report of `geometry`.
     /// - Parameters:

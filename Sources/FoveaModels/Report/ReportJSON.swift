@@ -14,6 +14,7 @@ extension RFReport {
         ]
         if let unit { top.append(("unit", Self.json(unit))) }
         if let verification { top.append(("verification", Self.json(verification))) }
+        if let assumptions { top.append(("assumptions", Self.assumptionsJSON(assumptions))) }
         return JSONValue.object(top).rendered() + "\n"
     }
 

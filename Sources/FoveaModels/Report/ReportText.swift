@@ -25,7 +25,7 @@ extension RFReport {
             while line.hasSuffix(" ") { line.removeLast() }
             lines.append(line)
         }
-        for section in [mergeLines, unitLines, verificationLines] where !section.isEmpty {
+        for section in [mergeLines, unitLines, verificationLines, assumptionLines] where !section.isEmpty {
             lines.append("")
             lines += section
         }
@@ -48,6 +48,7 @@ extension RFReport {
             lines.append("")
             lines += section.dropFirst().map { "- " + $0.trimmingPrefix("  ") }
         }
+        for line in assumptionLines { lines += ["", line] }
         lines += ["", "_\(Self.legend)_"]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -96,6 +97,8 @@ extension RFReport {
                 }
             }
         }
+        let assumed = assumptionRecords
+        if !assumed.isEmpty { lines += [""] + assumed.map(record) }
         return lines.joined(separator: "\n") + "\n"
     }
 }
