@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FoveaNN", targets: ["FoveaNN"]),
         .library(name: "FoveaGeometry", targets: ["FoveaGeometry"]),
         .library(name: "FoveaModels", targets: ["FoveaModels"]),
+        .library(name: "FoveaBench", targets: ["FoveaBench"]),
         .executable(name: "fovea", targets: ["fovea"]),
     ],
     dependencies: [
@@ -30,10 +31,11 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], resources: [.copy("Datasets/DigitsData")]),
+        .target(name: "FoveaBench", dependencies: ["FoveaKernels", "FoveaNN", "FoveaModels", "FoveaTensor"]),
         .executableTarget(
             name: "fovea",
             dependencies: [
-                "FoveaTensor", "FoveaNN", "FoveaGeometry", "FoveaModels",
+                "FoveaTensor", "FoveaNN", "FoveaGeometry", "FoveaModels", "FoveaBench", "FoveaKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

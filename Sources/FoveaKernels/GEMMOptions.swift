@@ -10,6 +10,14 @@ extension GEMM {
         /// 6×16 tile of portable Swift `SIMD8<Float>` arithmetic; runs everywhere.
         case portable
 
+        /// The concrete kernel that runs for this choice on this CPU.
+        public var resolved: MicroKernel {
+            switch self {
+            case .automatic, .avx2FMA: cpuHasAVX2FMA ? .avx2FMA : .portable
+            case .portable: .portable
+            }
+        }
+
         /// Whether this CPU can run the kernel.
         public var isSupported: Bool {
             switch self {
@@ -26,20 +34,14 @@ extension GEMM {
         /// The requested micro-kernel; an unsupported one falls back to ``MicroKernel/portable``.
         public var microKernel: MicroKernel
 
-        /// All available processors and the fastest supported micro-kernel by default.
-        public init(maxThreads: Int = GEMM.activeProcessorCount, microKernel: MicroKernel = .automatic) {
+        /// ``KernelThreads/limit`` threads and the fastest supported micro-kernel by default.
+        public init(maxThreads: Int = KernelThreads.limit, microKernel: MicroKernel = .automatic) {
             self.maxThreads = maxThreads
             self.microKernel = microKernel
         }
 
         /// The concrete kernel that runs for this request on this CPU.
-        var resolvedMicroKernel: MicroKernel {
-            switch microKernel {
-            case .automatic: cpuHasAVX2FMA ? .avx2FMA : .portable
-            case .avx2FMA: cpuHasAVX2FMA ? .avx2FMA : .portable
-            case .portable: .portable
-            }
-        }
+        var resolvedMicroKernel: MicroKernel { microKernel.resolved }
 
         /// Threads for an `m × n × k` product: one for small problems, never more than the
         /// processors this process may run on.

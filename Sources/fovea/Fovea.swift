@@ -8,7 +8,7 @@ struct Fovea: ParsableCommand {
         commandName: "fovea",
         abstract: "CNN geometry and gradients: exact receptive fields and exact backward passes.",
         version: "0.1.0",
-        subcommands: [RF.self, Grad.self, Explain.self, Train.self, Eval.self, Predict.self]
+        subcommands: [RF.self, Grad.self, Explain.self, Train.self, Eval.self, Predict.self, Bench.self]
     )
 
     /// Runs the command; every error becomes one line on stderr and exit status 2, while

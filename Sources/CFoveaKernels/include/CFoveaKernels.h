@@ -29,6 +29,11 @@ void fovea_parallel_for(size_t iterations, void *context, void (*work)(void *con
 void fovea_sgemm_kernel_6x16_avx2_fma(long kc, const float *a, const float *b,
                                       float *c, long ldc, float alpha, float beta);
 
+/// Runs `iterations` rounds of 12 independent 8-wide fused multiply-adds (192 FLOPs per round)
+/// on AVX2+FMA and returns a value derived from them; does nothing and returns 0 on a CPU
+/// without AVX2 and FMA. Used to measure the machine's peak rate.
+float fovea_fma_peak_probe(long iterations);
+
 #ifdef __cplusplus
 }
 #endif
