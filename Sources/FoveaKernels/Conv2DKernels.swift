@@ -1,116 +1,29 @@
-/// Fast convolution kernels: per image and group, an im2col unfolding and one `GEMM.sgemm`;
-/// batch images run in parallel chunks, each with its own workspace allocated once per call.
-/// Same contract and layouts as `ReferenceConv2D`.
+/// Fast convolution kernels, same contract and layouts as `ReferenceConv2D`.
+///
+/// Stride-1 ungrouped convolutions with finite operands run the direct kernels of
+/// `DirectConvolution` (AVX2 and FMA); every other case unfolds each image into a column
+/// matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`. Either way a result does not depend on
+/// the number of threads.
 public enum Conv2DKernels {
+    /// Which algorithm a call uses; `automatic` picks the direct kernels when they apply.
+    enum Path {
+        case automatic
+        case columns
+    }
+
     /// The convolution output (NCHW), bias added when given.
     public static func forward(_ p: Conv2DParameters, input: [Float], weight: [Float], bias: [Float]?) -> [Float] {
-        checkCounts(p, input: input.count, weight: weight.count, bias: bias?.count)
-        let (k, positions, og) = (columnRows(p), p.outHeight * p.outWidth, p.groupOutChannels)
-        let chunks = ParallelChunks.count(for: p.batch)
-        var output = [Float](repeating: 0, count: p.outputCount)
-        var workspace = [Float](repeating: 0, count: chunks * k * positions)
-        input.withUnsafeBufferPointer { x in
-            weight.withUnsafeBufferPointer { w in
-                output.withUnsafeMutableBufferPointer { out in
-                    workspace.withUnsafeMutableBufferPointer { ws in
-                        let (xShared, wShared, outShared, wsShared) = (SharedPointer(x), SharedPointer(w), SharedPointer(out), SharedPointer(ws))
-                        ParallelChunks.run(items: p.batch, chunks: chunks) { chunk, images in
-                            let (x, w, out, ws) = (xShared.address, wShared.address, outShared.address, wsShared.address)
-                            let columns = ws + chunk * k * positions
-                            for n in images {
-                                for g in 0..<p.groups {
-                                    Im2Col.unfold(p, image: x + imageOffset(p, n, g), columns: columns)
-                                    GEMM.sgemm(transA: false, transB: false, m: og, n: positions, k: k, alpha: 1,
-                                               a: w + g * og * k, lda: k, b: columns, ldb: positions,
-                                               beta: 0, c: out + (n * p.outChannels + g * og) * positions, ldc: positions)
-                                }
-                                if let bias {
-                                    for o in 0..<p.outChannels {
-                                        let plane = out + (n * p.outChannels + o) * positions
-                                        let b = bias[o]
-                                        for i in 0..<positions { plane[i] += b }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return output
+        forward(p, input: input, weight: weight, bias: bias, path: .automatic)
     }
 
-    /// `∂E/∂x` (NCHW): per group `Wᵀ · ∂E/∂out`, folded back onto the input positions.
+    /// `∂E/∂x` (NCHW).
     public static func backwardInput(_ p: Conv2DParameters, gradOutput: [Float], weight: [Float]) -> [Float] {
-        checkCounts(p, input: nil, weight: weight.count, bias: nil, output: gradOutput.count)
-        let (k, positions, og) = (columnRows(p), p.outHeight * p.outWidth, p.groupOutChannels)
-        let chunks = ParallelChunks.count(for: p.batch)
-        var gradInput = [Float](repeating: 0, count: p.inputCount)
-        var workspace = [Float](repeating: 0, count: chunks * k * positions)
-        gradOutput.withUnsafeBufferPointer { dy in
-            weight.withUnsafeBufferPointer { w in
-                gradInput.withUnsafeMutableBufferPointer { dx in
-                    workspace.withUnsafeMutableBufferPointer { ws in
-                        let (dyShared, wShared, dxShared, wsShared) = (SharedPointer(dy), SharedPointer(w), SharedPointer(dx), SharedPointer(ws))
-                        ParallelChunks.run(items: p.batch, chunks: chunks) { chunk, images in
-                            let (dy, w, dx, ws) = (dyShared.address, wShared.address, dxShared.address, wsShared.address)
-                            let columns = ws + chunk * k * positions
-                            for n in images {
-                                for g in 0..<p.groups {
-                                    GEMM.sgemm(transA: true, transB: false, m: k, n: positions, k: og, alpha: 1,
-                                               a: w + g * og * k, lda: k,
-                                               b: dy + (n * p.outChannels + g * og) * positions, ldb: positions,
-                                               beta: 0, c: columns, ldc: positions)
-                                    Im2Col.fold(p, columns: columns, image: dx + imageOffset(p, n, g))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return gradInput
+        backwardInput(p, gradOutput: gradOutput, weight: weight, path: .automatic)
     }
 
-    /// `∂E/∂w` (OIHW): per group `∂E/∂out · columnsᵀ`, summed over the batch (each chunk sums
-    /// its images; the chunk sums are added in a fixed order).
+    /// `∂E/∂w` (OIHW), summed over the batch.
     public static func backwardWeight(_ p: Conv2DParameters, input: [Float], gradOutput: [Float]) -> [Float] {
-        checkCounts(p, input: input.count, weight: nil, bias: nil, output: gradOutput.count)
-        let (k, positions, og) = (columnRows(p), p.outHeight * p.outWidth, p.groupOutChannels)
-        let chunks = ParallelChunks.count(for: p.batch)
-        let weightCount = p.weightCount
-        var partials = [Float](repeating: 0, count: chunks * weightCount)
-        var workspace = [Float](repeating: 0, count: chunks * k * positions)
-        input.withUnsafeBufferPointer { x in
-            gradOutput.withUnsafeBufferPointer { dy in
-                partials.withUnsafeMutableBufferPointer { dw in
-                    workspace.withUnsafeMutableBufferPointer { ws in
-                        let (xShared, dyShared, dwShared, wsShared) = (SharedPointer(x), SharedPointer(dy), SharedPointer(dw), SharedPointer(ws))
-                        ParallelChunks.run(items: p.batch, chunks: chunks) { chunk, images in
-                            let (x, dy, dw, ws) = (xShared.address, dyShared.address, dwShared.address, wsShared.address)
-                            let columns = ws + chunk * k * positions
-                            let partial = dw + chunk * weightCount
-                            for n in images {
-                                for g in 0..<p.groups {
-                                    Im2Col.unfold(p, image: x + imageOffset(p, n, g), columns: columns)
-                                    GEMM.sgemm(transA: false, transB: true, m: og, n: k, k: positions, alpha: 1,
-                                               a: dy + (n * p.outChannels + g * og) * positions, lda: positions,
-                                               b: columns, ldb: positions,
-                                               beta: 1, c: partial + g * og * k, ldc: k)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard chunks > 1 else { return partials }
-        var grad = Array(partials[0..<weightCount])
-        for chunk in 1..<chunks {
-            let base = chunk * weightCount
-            for i in 0..<weightCount { grad[i] += partials[base + i] }
-        }
-        return grad
+        backwardWeight(p, input: input, gradOutput: gradOutput, path: .automatic)
     }
 
     /// `∂E/∂b[o]`: the sum of `∂E/∂out` over the batch and all positions of channel `o`.
@@ -118,24 +31,115 @@ public enum Conv2DKernels {
         checkCounts(p, input: nil, weight: nil, bias: nil, output: gradOutput.count)
         let positions = p.outHeight * p.outWidth
         var sums = [Double](repeating: 0, count: p.outChannels)
-        for n in 0..<p.batch {
-            for o in 0..<p.outChannels {
-                let base = (n * p.outChannels + o) * positions
-                var sum: Float = 0
-                for i in base..<(base + positions) { sum += gradOutput[i] }
-                sums[o] += Double(sum)
+        gradOutput.withUnsafeBufferPointer { dy in
+            for n in 0..<p.batch {
+                for o in 0..<p.outChannels {
+                    let plane = dy.baseAddress! + (n * p.outChannels + o) * positions
+                    var lanes = SIMD8<Float>()
+                    var i = 0
+                    while i + 8 <= positions {
+                        lanes += UnsafeRawPointer(plane + i).loadUnaligned(as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    var sum = Double(lanes.sum())
+                    while i < positions {
+                        sum += Double(plane[i])
+                        i += 1
+                    }
+                    sums[o] += sum
+                }
             }
         }
         return sums.map { Float($0) }
     }
 
-    /// Rows of the columns matrix: `C_g · kH · kW`.
-    private static func columnRows(_ p: Conv2DParameters) -> Int {
-        p.groupInChannels * p.kernelHeight * p.kernelWidth
+    static func forward(_ p: Conv2DParameters, input: [Float], weight: [Float], bias: [Float]?, path: Path) -> [Float] {
+        checkCounts(p, input: input.count, weight: weight.count, bias: bias?.count)
+        var output = [Float](repeating: 0, count: p.outputCount)
+        input.withUnsafeBufferPointer { x in
+            weight.withUnsafeBufferPointer { w in
+                output.withUnsafeMutableBufferPointer { out in
+                    func run(_ b: UnsafePointer<Float>?) {
+                        if path == .automatic, DirectConvolution.supports(p), allFinite(w) {
+                            let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(p))
+                            defer { GEMMWorkspacePool.give(packed) }
+                            DirectConvolution.packForward(p, weight: w.baseAddress!, into: packed.pointer)
+                            DirectConvolution.forward(p, input: x.baseAddress!, packedWeight: packed.pointer,
+                                                      bias: b, output: out.baseAddress!)
+                        } else {
+                            ColumnConvolution.forward(p, input: x.baseAddress!, weight: w.baseAddress!,
+                                                      bias: b, output: out.baseAddress!)
+                        }
+                    }
+                    if let bias {
+                        bias.withUnsafeBufferPointer { run($0.baseAddress!) }
+                    } else {
+                        run(nil)
+                    }
+                }
+            }
+        }
+        return output
     }
 
-    /// Offset of group `g`'s first channel of image `n` in an NCHW input buffer.
-    private static func imageOffset(_ p: Conv2DParameters, _ n: Int, _ g: Int) -> Int {
-        (n * p.inChannels + g * p.groupInChannels) * p.height * p.width
+    static func backwardInput(_ p: Conv2DParameters, gradOutput: [Float], weight: [Float], path: Path) -> [Float] {
+        checkCounts(p, input: nil, weight: weight.count, bias: nil, output: gradOutput.count)
+        var gradInput = [Float](repeating: 0, count: p.inputCount)
+        gradOutput.withUnsafeBufferPointer { dy in
+            weight.withUnsafeBufferPointer { w in
+                gradInput.withUnsafeMutableBufferPointer { dx in
+                    if path == .automatic, DirectConvolution.supports(p),
+                       let transposed = DirectConvolution.transposedProblem(p), allFinite(w) {
+                        let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(transposed))
+                        defer { GEMMWorkspacePool.give(packed) }
+                        DirectConvolution.packTransposed(p, weight: w.baseAddress!, into: packed.pointer)
+                        DirectConvolution.forward(transposed, input: dy.baseAddress!, packedWeight: packed.pointer,
+                                                  bias: nil, output: dx.baseAddress!)
+                    } else {
+                        ColumnConvolution.backwardInput(p, gradOutput: dy.baseAddress!, weight: w.baseAddress!,
+                                                        gradInput: dx.baseAddress!)
+                    }
+                }
+            }
+        }
+        return gradInput
+    }
+
+    static func backwardWeight(_ p: Conv2DParameters, input: [Float], gradOutput: [Float], path: Path) -> [Float] {
+        checkCounts(p, input: input.count, weight: nil, bias: nil, output: gradOutput.count)
+        var gradWeight = [Float](repeating: 0, count: p.weightCount)
+        input.withUnsafeBufferPointer { x in
+            gradOutput.withUnsafeBufferPointer { dy in
+                gradWeight.withUnsafeMutableBufferPointer { dw in
+                    if path == .automatic, DirectConvolution.supports(p), allFinite(x), allFinite(dy) {
+                        DirectConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
+                                                         gradWeight: dw.baseAddress!)
+                    } else {
+                        ColumnConvolution.backwardWeight(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
+                                                         gradWeight: dw.baseAddress!)
+                    }
+                }
+            }
+        }
+        return gradWeight
+    }
+
+    /// Whether no value is NaN or infinite. The direct kernels multiply discarded positions and
+    /// padding by zero, which only matches the column path when every operand is finite.
+    static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
+        guard let base = values.baseAddress else { return true }
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= values.count {
+            let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes += v - v  // 0 for finite values, NaN otherwise
+            i += 8
+        }
+        var rest: Float = 0
+        while i < values.count {
+            rest += values[i] - values[i]
+            i += 1
+        }
+        return lanes.sum() + rest == 0
     }
 }

@@ -7,11 +7,12 @@ import Synchronization
 public enum KernelThreads {
     private static let storage = Atomic<Int>(0)
 
-    /// Threads a kernel call may use: 1…``GEMM/activeProcessorCount``; all of them until set.
+    /// Threads a convolution or pooling call may use: ``GEMM/activeProcessorCount`` until set;
+    /// values below 1 count as 1. A matrix product never uses more threads than processors.
     public static var limit: Int {
         get {
             let value = storage.load(ordering: .relaxed)
-            return value > 0 ? min(value, GEMM.activeProcessorCount) : GEMM.activeProcessorCount
+            return value > 0 ? value : GEMM.activeProcessorCount
         }
         set { storage.store(max(newValue, 1), ordering: .relaxed) }
     }
