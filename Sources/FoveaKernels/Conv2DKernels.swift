@@ -1,7 +1,7 @@
 /// Fast convolution kernels, same contract and layouts as `ReferenceConv2D`.
 ///
-/// Stride-1 ungrouped convolutions with finite operands run the direct kernels of
-/// `DirectConvolution` (AVX2 and FMA); every other case unfolds each image into a column
+/// Ungrouped convolutions with finite operands run the direct kernels of `DirectConvolution`
+/// (AVX2 and FMA; the gradients at stride 1 only); every other case unfolds each image into a column
 /// matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`. Either way a result does not depend on
 /// the number of threads.
 public enum Conv2DKernels {
@@ -55,12 +55,11 @@ public enum Conv2DKernels {
 
     static func forward(_ p: Conv2DParameters, input: [Float], weight: [Float], bias: [Float]?, path: Path) -> [Float] {
         checkCounts(p, input: input.count, weight: weight.count, bias: bias?.count)
-        var output = [Float](repeating: 0, count: p.outputCount)
-        input.withUnsafeBufferPointer { x in
-            weight.withUnsafeBufferPointer { w in
-                output.withUnsafeMutableBufferPointer { out in
+        return filled(p.outputCount) { out in
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
                     func run(_ b: UnsafePointer<Float>?) {
-                        if path == .automatic, DirectConvolution.supports(p), allFinite(w) {
+                        if path == .automatic, DirectConvolution.supportsForward(p), allFinite(w) {
                             let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(p))
                             defer { GEMMWorkspacePool.give(packed) }
                             DirectConvolution.packForward(p, weight: w.baseAddress!, into: packed.pointer)
@@ -79,16 +78,14 @@ public enum Conv2DKernels {
                 }
             }
         }
-        return output
     }
 
     static func backwardInput(_ p: Conv2DParameters, gradOutput: [Float], weight: [Float], path: Path) -> [Float] {
         checkCounts(p, input: nil, weight: weight.count, bias: nil, output: gradOutput.count)
-        var gradInput = [Float](repeating: 0, count: p.inputCount)
-        gradOutput.withUnsafeBufferPointer { dy in
-            weight.withUnsafeBufferPointer { w in
-                gradInput.withUnsafeMutableBufferPointer { dx in
-                    if path == .automatic, DirectConvolution.supports(p),
+        return filled(p.inputCount) { dx in
+            gradOutput.withUnsafeBufferPointer { dy in
+                weight.withUnsafeBufferPointer { w in
+                    if path == .automatic, DirectConvolution.supportsBackward(p),
                        let transposed = DirectConvolution.transposedProblem(p), allFinite(w) {
                         let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(transposed))
                         defer { GEMMWorkspacePool.give(packed) }
@@ -96,22 +93,21 @@ public enum Conv2DKernels {
                         DirectConvolution.forward(transposed, input: dy.baseAddress!, packedWeight: packed.pointer,
                                                   bias: nil, output: dx.baseAddress!)
                     } else {
+                        dx.update(repeating: 0)
                         ColumnConvolution.backwardInput(p, gradOutput: dy.baseAddress!, weight: w.baseAddress!,
                                                         gradInput: dx.baseAddress!)
                     }
                 }
             }
         }
-        return gradInput
     }
 
     static func backwardWeight(_ p: Conv2DParameters, input: [Float], gradOutput: [Float], path: Path) -> [Float] {
         checkCounts(p, input: input.count, weight: nil, bias: nil, output: gradOutput.count)
-        var gradWeight = [Float](repeating: 0, count: p.weightCount)
-        input.withUnsafeBufferPointer { x in
-            gradOutput.withUnsafeBufferPointer { dy in
-                gradWeight.withUnsafeMutableBufferPointer { dw in
-                    if path == .automatic, DirectConvolution.supports(p), allFinite(x), allFinite(dy) {
+        return filled(p.weightCount) { dw in
+            input.withUnsafeBufferPointer { x in
+                gradOutput.withUnsafeBufferPointer { dy in
+                    if path == .automatic, DirectConvolution.supportsBackward(p), allFinite(x), allFinite(dy) {
                         DirectConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
                                                          gradWeight: dw.baseAddress!)
                     } else {
@@ -121,7 +117,14 @@ public enum Conv2DKernels {
                 }
             }
         }
-        return gradWeight
+    }
+
+    /// An array of `count` floats, every one of which `body` writes (not zeroed first).
+    static func filled(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            body(buffer)
+            initialized = count
+        }
     }
 
     /// Whether no value is NaN or infinite. The direct kernels multiply discarded positions and

@@ -1,8 +1,8 @@
 import Foundation
 import CFoveaKernels
 
-/// Stride-1 ungrouped convolution computed directly on a zero-padded copy of the input, with no
-/// column matrix.
+/// Ungrouped convolution computed directly on a zero-padded copy of the input, with no column
+/// matrix (the gradients at stride 1 only).
 ///
 /// On the padded image of width `Wp`, output position `q = y·Wp + x` reads input element
 /// `q + offset(c, u, v)` with `offset = c·Hp·Wp + u·dH·Wp + v·dW`: linear in `q`. So sixteen
@@ -12,7 +12,11 @@ import CFoveaKernels
 /// `Wp − W_out` of each row) are computed and thrown away. The input gradient is the same
 /// computation on the padded output gradient with flipped, transposed weights; the weight
 /// gradient is the product of the padded input (read at six offsets) with the transposed output
-/// gradient. Needs AVX2 and FMA; every call sums in an order that does not depend on threads.
+/// gradient. At a larger stride the forward pass keeps each 16-position tile inside one output
+/// row and gathers every `s_W`-th float. For each 16-position tile and block of depth steps, the
+/// 16-wide vectors are first copied into a contiguous panel (a few KiB, in L1) so that the
+/// packed-panel GEMM micro-kernel runs on them for every block of 6 output channels. Needs AVX2
+/// and FMA; every call sums in an order that does not depend on threads.
 enum DirectConvolution {
     /// Depth steps per packed weight block (its 6-row slice, 6 KiB, stays in L1).
     static let depthBlock = Int(ProcessInfo.processInfo.environment["FOVEA_DB"] ?? "") ?? 256
@@ -22,14 +26,20 @@ enum DirectConvolution {
     /// output-gradient block and the input rows it meets stay in L2).
     static let positionBlock = Int(ProcessInfo.processInfo.environment["FOVEA_QB"] ?? "") ?? 256
 
-    /// Whether `p` can run here: AVX2 and FMA, stride 1, one group.
-    static func supports(_ p: Conv2DParameters) -> Bool {
+    /// Whether the forward pass of `p` can run here: AVX2 and FMA, one group.
+    static func supportsForward(_ p: Conv2DParameters) -> Bool {
+        cpuHasAVX2FMA && p.groups == 1
+    }
+
+    /// Whether the gradients of `p` can run here: AVX2 and FMA, one group, stride 1.
+    static func supportsBackward(_ p: Conv2DParameters) -> Bool {
         cpuHasAVX2FMA && p.groups == 1 && p.strideH == 1 && p.strideW == 1
     }
 
     /// The input gradient of `p` as a forward convolution of the output gradient (padded by
     /// the kernel extent minus the forward padding), or nil when that padding would be negative.
     static func transposedProblem(_ p: Conv2DParameters) -> Conv2DParameters? {
+        guard p.strideH == 1, p.strideW == 1 else { return nil }
         let extentH = p.dilationH * (p.kernelHeight - 1)
         let extentW = p.dilationW * (p.kernelWidth - 1)
         let pads = (extentH - p.padTop, extentH - p.padBottom, extentW - p.padLeft, extentW - p.padRight)
@@ -47,7 +57,11 @@ enum DirectConvolution {
         /// Padded width `Wp` and one padded channel plane `Hp·Wp`.
         let paddedWidth: Int
         let plane: Int
-        /// Positions computed per image, `H_out·Wp`, and that rounded up to whole 16-wide tiles.
+        /// Width of the position grid: `Wp` at stride 1 (positions `q = y·Wp + x` read the
+        /// padded copy at `q` plus the step offset), else `W_out` rounded up to 16 (tiles stay
+        /// in one output row, and read every `s_W`-th float from `y·s_H·Wp + x·s_W`).
+        let gridWidth: Int
+        /// Positions computed per image, `H_out` grid rows, and that rounded up to whole tiles.
         let positions: Int
         let paddedPositions: Int
         /// Floats per padded image: the planes plus the slack the last tiles read.
@@ -60,7 +74,9 @@ enum DirectConvolution {
             self.p = p
             paddedWidth = p.padLeft + p.width + p.padRight
             plane = (p.padTop + p.height + p.padBottom) * paddedWidth
-            positions = p.outHeight * paddedWidth
+            let unitStride = p.strideH == 1 && p.strideW == 1
+            gridWidth = unitStride ? paddedWidth : roundUp(p.outWidth, 16)
+            positions = p.outHeight * gridWidth
             paddedPositions = roundUp(positions, 16)
             depth = p.inChannels * p.kernelHeight * p.kernelWidth
             var offsets: [Int] = []
@@ -73,7 +89,15 @@ enum DirectConvolution {
                 }
             }
             self.offsets = offsets
-            imageStride = roundUp(max(p.inChannels * plane, paddedPositions + (offsets.last ?? 0)), 16)
+            let lastTile = (paddedPositions - 16) / gridWidth * p.strideH * paddedWidth
+                + (paddedPositions - 16) % gridWidth * p.strideW
+            imageStride = roundUp(max(p.inChannels * plane, lastTile + (offsets.last ?? 0) + 32 * p.strideW), 16)
+        }
+
+        /// Where in the padded image position `q`'s window starts.
+        func address(of q: Int) -> Int {
+            let (y, x) = q.quotientAndRemainder(dividingBy: gridWidth)
+            return y * p.strideH * paddedWidth + x * p.strideW
         }
 
         /// Writes image `n` of `input` (NCHW) into `destination` with zero borders and slack.
@@ -129,11 +153,12 @@ enum DirectConvolution {
                     let (n, group) = item.quotientAndRemainder(dividingBy: groupsPerImage)
                     let q0 = group * positionsPerItem
                     let width = min(positionsPerItem, plan.paddedPositions - q0)
-                    let image = images + n * plan.imageStride + q0
+                    let image = images + n * plan.imageStride
                     var k0 = 0
                     while k0 < plan.depth {
                         let depth = min(depthBlock, plan.depth - k0)
-                        packPanels(image, offsets: offsets.baseAddress! + k0, depth: depth, width: width, into: panel)
+                        packPanels(plan, image, positions: q0..<(q0 + width), offsets: offsets.baseAddress! + k0,
+                                   depth: depth, into: panel)
                         var t = 0
                         while t < width {
                             let b = UnsafePointer(panel + t * depth)
@@ -153,22 +178,40 @@ enum DirectConvolution {
         }
     }
 
-    /// Gathers the 16-wide panels of a work item: for each tile `t` (16 positions) and depth
-    /// step `s`, the 16 floats at `image + 16t + offsets[s]`, stored at `panel + 16(t·depth + s)`.
+    /// Gathers the 16-wide panels of a work item: for each tile (16 positions from `q`) and
+    /// depth step `s`, the inputs the 16 positions meet at step `s`, stored consecutively, the
+    /// tile at `(q − positions.lowerBound)·depth` floats from `panel`.
     private static func packPanels(
-        _ image: UnsafePointer<Float>, offsets: UnsafePointer<Int>, depth: Int, width: Int,
-        into panel: UnsafeMutablePointer<Float>
+        _ plan: Plan, _ image: UnsafePointer<Float>, positions: Range<Int>, offsets: UnsafePointer<Int>,
+        depth: Int, into panel: UnsafeMutablePointer<Float>
     ) {
         var target = UnsafeMutableRawPointer(panel)
-        var t = 0
-        while t < width {
-            let source = UnsafeRawPointer(image + t)
-            for s in 0..<depth {
-                let values = source.loadUnaligned(fromByteOffset: offsets[s] &* 4, as: SIMD16<Float>.self)
-                target.storeBytes(of: values, as: SIMD16<Float>.self)
-                target += 64
+        let stride = plan.p.strideW
+        for q in Swift.stride(from: positions.lowerBound, to: positions.upperBound, by: 16) {
+            let source = UnsafeRawPointer(image + plan.address(of: q))
+            switch stride {
+            case 1:
+                for s in 0..<depth {
+                    let values = source.loadUnaligned(fromByteOffset: offsets[s] &* 4, as: SIMD16<Float>.self)
+                    target.storeBytes(of: values, as: SIMD16<Float>.self)
+                    target += 64
+                }
+            case 2:
+                for s in 0..<depth {
+                    let values = source.loadUnaligned(fromByteOffset: offsets[s] &* 4, as: SIMD32<Float>.self)
+                    target.storeBytes(of: values.evenHalf, as: SIMD16<Float>.self)
+                    target += 64
+                }
+            default:
+                let floats = source.assumingMemoryBound(to: Float.self)
+                for s in 0..<depth {
+                    let start = floats + offsets[s]
+                    var values = SIMD16<Float>()
+                    for i in 0..<16 { values[i] = start[i &* stride] }
+                    target.storeBytes(of: values, as: SIMD16<Float>.self)
+                    target += 64
+                }
             }
-            t += 16
         }
     }
 
@@ -181,11 +224,11 @@ enum DirectConvolution {
         let (outWidth, outPlane) = (p.outWidth, p.outHeight * p.outWidth)
         var q = positions.lowerBound
         while q < positions.upperBound {
-            let y = q / plan.paddedWidth
-            let x = q - y * plan.paddedWidth
-            let rowEnd = min(positions.upperBound, (y + 1) * plan.paddedWidth)
+            let y = q / plan.gridWidth
+            let x = q - y * plan.gridWidth
+            let rowEnd = min(positions.upperBound, (y + 1) * plan.gridWidth)
             if x < outWidth {
-                let count = min(outWidth, rowEnd - y * plan.paddedWidth) - x
+                let count = min(outWidth, rowEnd - y * plan.gridWidth) - x
                 let from = q - positions.lowerBound
                 for o in 0..<p.outChannels {
                     let source = tile + o * positionsPerItem + from
@@ -317,7 +360,7 @@ enum DirectConvolution {
             let block = destination + (o / 16) * plan.paddedPositions * 16 + o % 16
             for y in 0..<p.outHeight {
                 let row = source + y * p.outWidth
-                var target = block + y * plan.paddedWidth * 16
+                var target = block + y * plan.gridWidth * 16
                 for x in 0..<p.outWidth {
                     target.pointee = row[x]
                     target += 16

@@ -19,13 +19,13 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: DirectConvolution.supports(Conv2DParameters(
+    @Test(.enabled(if: DirectConvolution.supportsForward(Conv2DParameters(
         batch: 1, inChannels: 1, height: 1, width: 1, outChannels: 1, kernelHeight: 1, kernelWidth: 1))))
     func directAgreesWithColumnsAndReference() {
         var rng = SeededGenerator(seed: 77)
         for _ in 0..<60 {
             let p = Self.problem(&rng)
-            #expect(DirectConvolution.supports(p))
+            #expect(DirectConvolution.supportsBackward(p))
             let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
             let dy = rng.floats(p.outputCount)
             let forward = Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .automatic)
@@ -36,6 +36,26 @@ import Testing
             let dw = Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: .automatic)
             #expect(relativeError(dw, ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5, "\(p)")
         }
+    }
+
+    @Test func stridedForwardAgreesWithReference() {
+        var rng = SeededGenerator(seed: 78)
+        for _ in 0..<60 {
+            var p = Self.problem(&rng)
+            p.strideH = Int.random(in: 1...3, using: &rng)
+            p.strideW = Int.random(in: 1...4, using: &rng)
+            guard p.isValid else { continue }
+            let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
+            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b),
+                                  ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5, "\(p)")
+        }
+        // The stem of ResNet at a small size: 7×7, stride 2, padding 3, 3 → 8 channels.
+        let stem = Conv2DParameters(batch: 2, inChannels: 3, height: 40, width: 38, outChannels: 8,
+                                    kernelHeight: 7, kernelWidth: 7, strideH: 2, strideW: 2,
+                                    padTop: 3, padBottom: 3, padLeft: 3, padRight: 3)
+        let x = rng.floats(stem.inputCount), w = rng.floats(stem.weightCount)
+        #expect(relativeError(Conv2DKernels.forward(stem, input: x, weight: w, bias: nil),
+                              ReferenceConv2D.forward(stem, input: x, weight: w, bias: nil)) < 1e-5)
     }
 
     @Test func deepProblemCrossesDepthBlocks() {
