@@ -1,12 +1,11 @@
 import Dispatch
-import Foundation
 
 /// Splits independent work items (batch images) into at most one contiguous chunk per active
 /// processor and runs the chunks concurrently.
 enum ParallelChunks {
-    /// The number of chunks for `items` work items: between 1 and the active processor count.
+    /// The number of chunks for `items` work items: between 1 and `KernelThreads.limit`.
     static func count(for items: Int) -> Int {
-        max(1, min(items, ProcessInfo.processInfo.activeProcessorCount))
+        max(1, min(items, KernelThreads.limit))
     }
 
     /// Calls `body(chunk, range)` for each of `chunks` contiguous, disjoint ranges covering `0..<items`.
@@ -30,9 +29,10 @@ struct SharedPointer: @unchecked Sendable {
     init(_ buffer: UnsafeBufferPointer<Float>) { address = UnsafeMutablePointer(mutating: buffer.baseAddress!) }
 }
 
-/// The address of an index buffer whose disjoint parts concurrent chunks write.
+/// The address of an index buffer that concurrent chunks read, or write in disjoint parts.
 struct SharedIndices: @unchecked Sendable {
     let address: UnsafeMutablePointer<Int>
 
     init(_ buffer: UnsafeMutableBufferPointer<Int>) { address = buffer.baseAddress! }
+    init(_ buffer: UnsafeBufferPointer<Int>) { address = UnsafeMutablePointer(mutating: buffer.baseAddress!) }
 }
