@@ -1,21 +1,29 @@
 import Dispatch
+import Foundation
 
 /// Splits independent work items (batch images) into at most one contiguous chunk per active
-/// processor and runs the chunks concurrently.
+/// processor and runs the chunks concurrently on at most `KernelThreads.limit` threads.
+///
+/// The chunks do not depend on the thread limit, so a kernel that reduces per-chunk results in
+/// chunk order gets the same bits however many threads run them.
 enum ParallelChunks {
-    /// The number of chunks for `items` work items: between 1 and `KernelThreads.limit`.
+    /// The number of chunks for `items` work items: between 1 and the active processor count.
     static func count(for items: Int) -> Int {
-        max(1, min(items, KernelThreads.limit))
+        max(1, min(items, ProcessInfo.processInfo.activeProcessorCount))
     }
 
-    /// Calls `body(chunk, range)` for each of `chunks` contiguous, disjoint ranges covering `0..<items`.
+    /// Calls `body(chunk, range)` for each of `chunks` contiguous, disjoint ranges covering
+    /// `0..<items`, on at most `KernelThreads.limit` threads (thread `t` runs chunks `t`,
+    /// `t + threads`, …).
     static func run(items: Int, chunks: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
-        if chunks == 1 {
-            body(0, 0..<items)
+        let threads = min(chunks, KernelThreads.limit)
+        @Sendable func range(_ chunk: Int) -> Range<Int> { (items * chunk / chunks)..<(items * (chunk + 1) / chunks) }
+        if threads <= 1 {
+            for chunk in 0..<chunks { body(chunk, range(chunk)) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            body(chunk, (items * chunk / chunks)..<(items * (chunk + 1) / chunks))
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for chunk in stride(from: thread, to: chunks, by: threads) { body(chunk, range(chunk)) }
         }
     }
 }
