@@ -5,63 +5,53 @@ public enum Pool2DKernels {
     /// Max pooling; see `ReferencePool2D.maxForward` for the tie, NaN and padding rules.
     public static func maxForward(_ p: Pool2DParameters, input: [Float]) -> (output: [Float], argmax: [Int]) {
         checkCounts(p, input: input.count)
-        let (rows, cols) = (AxisWindows.rows(p), AxisWindows.columns(p))
-        let (oH, oW, plane) = (p.outHeight, p.outWidth, p.height * p.width)
-        var output = [Float](repeating: -.infinity, count: p.outputCount)
-        var argmax = [Int](repeating: -1, count: p.outputCount)
-        input.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { out in
-                argmax.withUnsafeMutableBufferPointer { arg in
-                    let (xShared, outShared) = (SharedPointer(x), SharedPointer(out))
-                    let argShared = SharedIndices(arg)
+        let kernel = MaxPoolPlane(p)
+        let (outPlane, plane) = (p.outHeight * p.outWidth, p.height * p.width)
+        var argmax: [Int] = []
+        let output = [Float](unsafeUninitializedCapacity: p.outputCount) { out, initialized in
+            argmax = [Int](unsafeUninitializedCapacity: p.outputCount) { arg, written in
+                input.withUnsafeBufferPointer { x in
+                    let (xShared, outShared, argShared) = (SharedPointer(x), SharedPointer(out), SharedIndices(arg))
                     ParallelChunks.run(items: p.planes, chunks: ParallelChunks.count(for: p.planes)) { _, planes in
-                        let (x, out, arg) = (xShared.address, outShared.address, argShared.address)
                         for n in planes {
-                            let source = x + n * plane
-                            var o = n * oH * oW
-                            for i in 0..<oH {
-                                let (y0, dy, us) = (rows.start[i], p.dilationH, rows.taps[i])
-                                for j in 0..<oW {
-                                    let (x0, dx, vs) = (cols.start[j], p.dilationW, cols.taps[j])
-                                    var best = -Float.infinity
-                                    var index = -1
-                                    for u in us {
-                                        let y = y0 + u * dy
-                                        let line = source + y * p.width
-                                        for v in vs {
-                                            let value = line[x0 + v * dx]
-                                            if index < 0 || value > best || value.isNaN {
-                                                best = value
-                                                index = y * p.width + x0 + v * dx
-                                            }
-                                        }
-                                    }
-                                    out[o] = best
-                                    arg[o] = index
-                                    o += 1
-                                }
-                            }
+                            kernel.run(source: xShared.address + n * plane, output: outShared.address + n * outPlane,
+                                       argmax: argShared.address + n * outPlane)
                         }
                     }
                 }
+                written = p.outputCount
             }
+            initialized = p.outputCount
         }
         return (output, argmax)
     }
 
     /// `∂E/∂x` of max pooling: each upstream value is added at its window's `argmax` (from
-    /// `maxForward`); windows without an input element pass nothing.
+    /// `maxForward`), in output order within each plane; windows without an input element pass
+    /// nothing. Planes run in parallel (an `argmax` only points inside its own plane).
     public static func maxBackward(_ p: Pool2DParameters, gradOutput: [Float], argmax: [Int]) -> [Float] {
         checkCounts(p, output: gradOutput.count, argmax: argmax.count)
         let (outPlane, plane) = (p.outHeight * p.outWidth, p.height * p.width)
-        var gradInput = [Float](repeating: 0, count: p.inputCount)
-        for n in 0..<p.planes {
-            let (base, outBase) = (n * plane, n * outPlane)
-            for o in outBase..<(outBase + outPlane) where argmax[o] >= 0 {
-                gradInput[base + argmax[o]] += gradOutput[o]
+        return [Float](unsafeUninitializedCapacity: p.inputCount) { dx, initialized in
+            gradOutput.withUnsafeBufferPointer { dy in
+                argmax.withUnsafeBufferPointer { arg in
+                    let (dyShared, dxShared) = (SharedPointer(dy), SharedPointer(dx))
+                    let argShared = SharedIndices(arg)
+                    ParallelChunks.run(items: p.planes, chunks: ParallelChunks.count(for: p.planes)) { _, planes in
+                        for n in planes {
+                            let target = dxShared.address + n * plane
+                            let (dy, arg) = (dyShared.address + n * outPlane, argShared.address + n * outPlane)
+                            target.initialize(repeating: 0, count: plane)
+                            for o in 0..<outPlane where arg[o] >= 0 {
+                                precondition(arg[o] < plane, "argmax \(arg[o]) outside a plane of \(plane) elements")
+                                target[arg[o]] += dy[o]
+                            }
+                        }
+                    }
+                }
             }
+            initialized = p.inputCount
         }
-        return gradInput
     }
 
     /// Average pooling; see `ReferencePool2D.divisor` for the divisor rules.
