@@ -18,7 +18,7 @@ struct TrainProgress {
         let settings = run.training.optimizer
         printError("training \(model.name) (\(model.parameterCount) parameters) on \(run.dataset.shortName): \(train) train / "
                    + "\(test) test images; \(settings.kind.rawValue) lr \(settings.learningRate), batch \(run.training.batchSize), "
-                   + "\(totalEpochs) epochs, seed \(run.training.seed) → \(directory)")
+                   + "\(totalEpochs) epochs, augment \(run.training.augmentation), seed \(run.training.seed) → \(directory)")
     }
 
     /// Redraws the bar (at most ten times a second) on a terminal.

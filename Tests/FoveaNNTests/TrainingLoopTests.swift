@@ -22,9 +22,9 @@ func barImages(count: Int, seed: UInt64) throws -> LabeledImages {
 
 @Suite struct TrainingLoopTests {
     func setup(optimizer: OptimizerSettings, epochs: Int = 4, batchSize: Int = 8, seed: UInt64 = 21,
-               schedule: LearningRateSchedule = .constant) throws -> (Trainer, TrainableModel) {
+               schedule: LearningRateSchedule = .constant, augmentation: Augmentation = .none) throws -> (Trainer, TrainableModel) {
         let configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, optimizer: optimizer,
-                                                  schedule: schedule)
+                                                  schedule: schedule, augmentation: augmentation)
         var split = configuration.generator(.split)
         let (train, test) = try barImages(count: 60, seed: 5).stratifiedSplit(testFraction: 0.2, generator: &split)
         var initialization = configuration.generator(.initialization)

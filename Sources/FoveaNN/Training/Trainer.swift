@@ -5,7 +5,7 @@ public struct EpochMetrics: Codable, Sendable, Equatable {
     /// 1-based.
     public var epoch: Int
     public var learningRate: Double
-    /// Mean training loss over the epoch's images, each batch's loss taken before its update.
+    /// Mean training loss over the epoch's (augmented) images, each batch's loss taken before its update.
     public var trainLoss: Double
     /// Training accuracy over the epoch, from the same forward passes.
     public var trainAccuracy: Double
@@ -53,7 +53,8 @@ public struct BatchProgress: Sendable {
 }
 
 /// Mini-batch training with softmax cross-entropy: each epoch shuffles the training images,
-/// steps the optimizer once per batch (the last batch may be smaller), then evaluates the test set.
+/// varies them as `configuration.augmentation` says, steps the optimizer once per batch (the
+/// last batch may be smaller), then evaluates the (never varied) test set.
 public struct Trainer: Sendable {
     public let configuration: TrainingConfiguration
     public let train: LabeledImages
@@ -108,7 +109,9 @@ public struct Trainer: Sendable {
         var done = 0
         for batch in 0..<batches {
             let indices = order[(batch * batchSize)..<min((batch + 1) * batchSize, train.count)]
-            let (images, labels) = train.batch(indices)
+            let (batchImages, labels) = train.batch(indices)
+            let images = configuration.augmentation.apply(to: batchImages, samples: indices, seed: configuration.seed,
+                                                          epoch: epoch)
             let trace = try model.forward(images)
             let loss = try SoftmaxCrossEntropyLoss().evaluate(logits: trace.output, labels: labels)
             guard loss.value.isFinite else {
