@@ -5,62 +5,13 @@
 
 #define FOVEA_TARGET __attribute__((target("avx2,fma")))
 
-// One depth step of the direct-convolution tile: 16 consecutive input values (two vectors,
-// read at the step's offset) times the six broadcast weights of the step.
-#define FOVEA_DIRECT_STEP(P)                                                    \
-    do {                                                                        \
-        const float *const src = b + offsets[(P)];                              \
-        const float *const w = a + 6 * (P);                                     \
-        const __m256 b0 = _mm256_loadu_ps(src);                                 \
-        const __m256 b1 = _mm256_loadu_ps(src + 8);                             \
-        __m256 av = _mm256_broadcast_ss(w + 0);                                 \
-        c00 = _mm256_fmadd_ps(av, b0, c00); c01 = _mm256_fmadd_ps(av, b1, c01); \
-        av = _mm256_broadcast_ss(w + 1);                                        \
-        c10 = _mm256_fmadd_ps(av, b0, c10); c11 = _mm256_fmadd_ps(av, b1, c11); \
-        av = _mm256_broadcast_ss(w + 2);                                        \
-        c20 = _mm256_fmadd_ps(av, b0, c20); c21 = _mm256_fmadd_ps(av, b1, c21); \
-        av = _mm256_broadcast_ss(w + 3);                                        \
-        c30 = _mm256_fmadd_ps(av, b0, c30); c31 = _mm256_fmadd_ps(av, b1, c31); \
-        av = _mm256_broadcast_ss(w + 4);                                        \
-        c40 = _mm256_fmadd_ps(av, b0, c40); c41 = _mm256_fmadd_ps(av, b1, c41); \
-        av = _mm256_broadcast_ss(w + 5);                                        \
-        c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51); \
-    } while (0)
-
+// Adds one row of the tile into C.
 #define FOVEA_DIRECT_STORE(ROW, X0, X1)                                         \
     do {                                                                        \
         float *const r = c + (ROW) * ldc;                                       \
-        if (accumulate) {                                                       \
-            _mm256_storeu_ps(r, _mm256_add_ps(_mm256_loadu_ps(r), (X0)));       \
-            _mm256_storeu_ps(r + 8, _mm256_add_ps(_mm256_loadu_ps(r + 8), (X1))); \
-        } else {                                                                \
-            _mm256_storeu_ps(r, (X0));                                          \
-            _mm256_storeu_ps(r + 8, (X1));                                      \
-        }                                                                       \
+        _mm256_storeu_ps(r, _mm256_add_ps(_mm256_loadu_ps(r), (X0)));           \
+        _mm256_storeu_ps(r + 8, _mm256_add_ps(_mm256_loadu_ps(r + 8), (X1)));   \
     } while (0)
-
-FOVEA_TARGET
-void fovea_conv_tile_6x16_avx2_fma(long depth, const float *a, const float *b, const long *offsets,
-                                   float *c, long ldc, int accumulate) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    long p = 0;
-    for (; p + 2 <= depth; p += 2) {
-        FOVEA_DIRECT_STEP(p);
-        FOVEA_DIRECT_STEP(p + 1);
-    }
-    for (; p < depth; ++p) FOVEA_DIRECT_STEP(p);
-    FOVEA_DIRECT_STORE(0, c00, c01);
-    FOVEA_DIRECT_STORE(1, c10, c11);
-    FOVEA_DIRECT_STORE(2, c20, c21);
-    FOVEA_DIRECT_STORE(3, c30, c31);
-    FOVEA_DIRECT_STORE(4, c40, c41);
-    FOVEA_DIRECT_STORE(5, c50, c51);
-}
 
 FOVEA_TARGET
 void fovea_conv_weight_tile_6x16_avx2_fma(long count, const float *x, const long *offsets,
@@ -90,7 +41,6 @@ void fovea_conv_weight_tile_6x16_avx2_fma(long count, const float *x, const long
         av = _mm256_broadcast_ss(x5 + q);
         c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51);
     }
-    const int accumulate = 1;
     FOVEA_DIRECT_STORE(0, c00, c01);
     FOVEA_DIRECT_STORE(1, c10, c11);
     FOVEA_DIRECT_STORE(2, c20, c21);
@@ -100,11 +50,6 @@ void fovea_conv_weight_tile_6x16_avx2_fma(long count, const float *x, const long
 }
 
 #else
-
-void fovea_conv_tile_6x16_avx2_fma(long depth, const float *a, const float *b, const long *offsets,
-                                   float *c, long ldc, int accumulate) {
-    (void)depth; (void)a; (void)b; (void)offsets; (void)c; (void)ldc; (void)accumulate;
-}
 
 void fovea_conv_weight_tile_6x16_avx2_fma(long count, const float *x, const long *offsets,
                                           const float *dyt, long ldt, float *c, long ldc) {

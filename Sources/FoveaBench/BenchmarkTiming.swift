@@ -38,7 +38,6 @@ public struct BenchmarkTiming: Sendable, Hashable {
             try body()
             times.append(seconds(since: t0) * 1e3)
         }
-        if ProcessInfo.processInfo.environment["FOVEA_MIN"] != nil { FileHandle.standardError.write(Data(String(format: "min %.2f\n", times.min()!).utf8)) }
         return Self.median(times)
     }
 

@@ -86,6 +86,7 @@ public enum Conv2DKernels {
             gradOutput.withUnsafeBufferPointer { dy in
                 weight.withUnsafeBufferPointer { w in
                     if path == .automatic, DirectConvolution.supportsBackward(p),
+                       p.inChannels >= DirectConvolution.minimumInputGradientChannels,
                        let transposed = DirectConvolution.transposedProblem(p), allFinite(w) {
                         let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(transposed))
                         defer { GEMMWorkspacePool.give(packed) }

@@ -1,4 +1,3 @@
-import Foundation
 import CFoveaKernels
 
 /// Ungrouped convolution computed directly on a zero-padded copy of the input, with no column
@@ -19,12 +18,12 @@ import CFoveaKernels
 /// and FMA; every call sums in an order that does not depend on threads.
 enum DirectConvolution {
     /// Depth steps per packed weight block (its 6-row slice, 6 KiB, stays in L1).
-    static let depthBlock = Int(ProcessInfo.processInfo.environment["FOVEA_DB"] ?? "") ?? 256
+    static let depthBlock = 256
     /// Output positions of one forward work item: four 16-wide tiles.
-    static let positionsPerItem = Int(ProcessInfo.processInfo.environment["FOVEA_PI"] ?? "") ?? 64
+    static let positionsPerItem = 64
     /// Positions of the weight gradient summed per pass over the tiles (the transposed
     /// output-gradient block and the input rows it meets stay in L2).
-    static let positionBlock = Int(ProcessInfo.processInfo.environment["FOVEA_QB"] ?? "") ?? 256
+    static let positionBlock = 256
 
     /// Whether the forward pass of `p` can run here: AVX2 and FMA, one group.
     static func supportsForward(_ p: Conv2DParameters) -> Bool {
@@ -35,6 +34,11 @@ enum DirectConvolution {
     static func supportsBackward(_ p: Conv2DParameters) -> Bool {
         cpuHasAVX2FMA && p.groups == 1 && p.strideH == 1 && p.strideW == 1
     }
+
+    /// Fewest input channels for which the input gradient runs here: its rows are the input
+    /// channels in blocks of 6, so with fewer the blocks are mostly zero padding (LeNet's first
+    /// layer, 1 channel: 6× the work) and the column path is faster.
+    static let minimumInputGradientChannels = 12
 
     /// The input gradient of `p` as a forward convolution of the output gradient (padded by
     /// the kernel extent minus the forward padding), or nil when that padding would be negative.

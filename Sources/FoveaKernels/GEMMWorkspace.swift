@@ -37,9 +37,22 @@ final class GEMMBuffer: @unchecked Sendable {
 enum GEMMWorkspacePool {
     private static let free = Mutex<[GEMMBuffer]>([])
 
-    /// A buffer of at least `count` floats, reused when one is free.
+    /// A buffer of at least `count` floats: the smallest free one that is large enough, else
+    /// the largest free one grown to `count` (so that calls needing buffers of several sizes
+    /// at once keep reusing them), else a new one.
     static func take(count: Int) -> GEMMBuffer {
-        let buffer = free.withLock { $0.popLast() } ?? GEMMBuffer(capacity: count)
+        let buffer = free.withLock { buffers -> GEMMBuffer? in
+            guard !buffers.isEmpty else { return nil }
+            var choice = 0
+            for (i, candidate) in buffers.enumerated() {
+                let best = buffers[choice]
+                let fits = candidate.capacity >= count, bestFits = best.capacity >= count
+                if fits ? (!bestFits || candidate.capacity < best.capacity) : (!bestFits && candidate.capacity > best.capacity) {
+                    choice = i
+                }
+            }
+            return buffers.remove(at: choice)
+        } ?? GEMMBuffer(capacity: count)
         buffer.reserve(count)
         return buffer
     }

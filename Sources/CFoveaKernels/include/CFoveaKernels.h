@@ -29,13 +29,6 @@ void fovea_parallel_for(size_t iterations, void *context, void (*work)(void *con
 void fovea_sgemm_kernel_6x16_avx2_fma(long kc, const float *a, const float *b,
                                       float *c, long ldc, float alpha, float beta);
 
-/// The direct-convolution tile: for r in 0..<6 and j in 0..<16,
-/// C[r][j] (+)= sum_{p < depth} A[p][r] * B[offsets[p] + j], with A packed as `depth` groups of
-/// 6 floats and `ldc` the row stride of C; C is overwritten when `accumulate` is 0. Only call
-/// when `fovea_cpu_has_avx2_fma()` returns 1.
-void fovea_conv_tile_6x16_avx2_fma(long depth, const float *a, const float *b, const long *offsets,
-                                   float *c, long ldc, int accumulate);
-
 /// The weight-gradient tile: for r in 0..<6 and j in 0..<16,
 /// C[r][j] += sum_{q < count} X[offsets[r] + q] * DYT[q][j], with `ldt` the row stride of DYT
 /// and `ldc` that of C. Only call when `fovea_cpu_has_avx2_fma()` returns 1.
