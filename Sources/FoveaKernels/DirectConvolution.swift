@@ -168,7 +168,7 @@ enum DirectConvolution {
                             let b = UnsafePointer(panel + t * depth)
                             for block in 0..<(rows / 6) {
                                 fovea_sgemm_kernel_6x16_avx2_fma(
-                                    depth, packedWeight + (block * plan.depth + k0) * 6, b,
+                                    depth, packedWeight + packedOffset(block: block, step: k0, depth: plan.depth, rows: rows), b,
                                     tile + block * 6 * positionsPerItem + t, positionsPerItem, 1, k0 > 0 ? 1 : 0)
                             }
                             t += 16
@@ -249,18 +249,28 @@ enum DirectConvolution {
         }
     }
 
+    /// Where packed weights keep the 6 floats of row block `block` at depth step `step`: depth
+    /// block by depth block, and within one all row blocks (`[block][step][6]`) one after the
+    /// other, so the micro-kernel streams one contiguous region per depth block.
+    static func packedOffset(block: Int, step: Int, depth: Int, rows: Int) -> Int {
+        let k0 = step / depthBlock * depthBlock
+        let count = min(depthBlock, depth - k0)
+        return k0 * rows + (block * count + step - k0) * 6
+    }
+
     /// Floats of packed weights for the problem `p`: its depth times its output channels rounded
     /// up to 6.
     static func packedCount(_ p: Conv2DParameters) -> Int {
         p.inChannels * p.kernelHeight * p.kernelWidth * roundUp(p.outChannels, 6)
     }
 
-    /// Packs OIHW weights as 6-channel blocks `[block][depth step][6]`, zero rows past `C_out`.
+    /// Packs OIHW weights as 6-channel blocks of depth steps (``packedOffset(block:step:depth:rows:)``),
+    /// zero rows past `C_out`.
     static func packForward(_ p: Conv2DParameters, weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
         let depth = p.inChannels * p.kernelHeight * p.kernelWidth
         for block in 0..<(roundUp(p.outChannels, 6) / 6) {
             for step in 0..<depth {
-                let target = packed + (block * depth + step) * 6
+                let target = packed + packedOffset(block: block, step: step, depth: depth, rows: roundUp(p.outChannels, 6))
                 for i in 0..<6 {
                     let o = block * 6 + i
                     target[i] = o < p.outChannels ? weight[o * depth + step] : 0
@@ -280,7 +290,7 @@ enum DirectConvolution {
                 for u in 0..<kh {
                     for v in 0..<kw {
                         let step = (o * kh + u) * kw + v
-                        let target = packed + (block * depth + step) * 6
+                        let target = packed + packedOffset(block: block, step: step, depth: depth, rows: roundUp(p.inChannels, 6))
                         for i in 0..<6 {
                             let c = block * 6 + i
                             target[i] = c < p.inChannels
