@@ -60,11 +60,9 @@ public enum Conv2DKernels {
                 weight.withUnsafeBufferPointer { w in
                     func run(_ b: UnsafePointer<Float>?) {
                         if path == .automatic, DirectConvolution.supportsForward(p), allFinite(w) {
-                            let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(p))
-                            defer { GEMMWorkspacePool.give(packed) }
-                            DirectConvolution.packForward(p, weight: w.baseAddress!, into: packed.pointer)
-                            DirectConvolution.forward(p, input: x.baseAddress!, packedWeight: packed.pointer,
-                                                      bias: b, output: out.baseAddress!)
+                            direct(p, input: x.baseAddress!, bias: b, output: out.baseAddress!) {
+                                DirectConvolution.packForward(p, weight: w.baseAddress!, into: $0)
+                            }
                         } else {
                             ColumnConvolution.forward(p, input: x.baseAddress!, weight: w.baseAddress!,
                                                       bias: b, output: out.baseAddress!)
@@ -88,11 +86,9 @@ public enum Conv2DKernels {
                     if path == .automatic, DirectConvolution.supportsBackward(p),
                        p.inChannels >= DirectConvolution.minimumInputGradientChannels,
                        let transposed = DirectConvolution.transposedProblem(p), allFinite(w) {
-                        let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(transposed))
-                        defer { GEMMWorkspacePool.give(packed) }
-                        DirectConvolution.packTransposed(p, weight: w.baseAddress!, into: packed.pointer)
-                        DirectConvolution.forward(transposed, input: dy.baseAddress!, packedWeight: packed.pointer,
-                                                  bias: nil, output: dx.baseAddress!)
+                        direct(transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!) {
+                            DirectConvolution.packTransposed(p, weight: w.baseAddress!, into: $0)
+                        }
                     } else {
                         dx.update(repeating: 0)
                         ColumnConvolution.backwardInput(p, gradOutput: dy.baseAddress!, weight: w.baseAddress!,
@@ -118,6 +114,18 @@ public enum Conv2DKernels {
                 }
             }
         }
+    }
+
+    /// Runs the direct forward pass of `problem` with weights that `pack` writes into a pooled
+    /// buffer of ``DirectConvolution/packedCount(_:)`` floats.
+    private static func direct(
+        _ problem: Conv2DParameters, input: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, pack: (UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(problem))
+        defer { GEMMWorkspacePool.give(packed) }
+        pack(packed.pointer)
+        DirectConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
     }
 
     /// An array of `count` floats, every one of which `body` writes (not zeroed first).

@@ -7,13 +7,16 @@ import Synchronization
 public enum KernelThreads {
     private static let storage = Atomic<Int>(0)
 
+    /// Most threads a limit may ask for (per-thread workspaces grow with it).
+    public static let maximum = 256
+
     /// Threads a convolution or pooling call may use: ``GEMM/activeProcessorCount`` until set;
-    /// values below 1 count as 1. A matrix product never uses more threads than processors.
+    /// values are clamped to 1…``maximum``. A matrix product never uses more threads than processors.
     public static var limit: Int {
         get {
             let value = storage.load(ordering: .relaxed)
             return value > 0 ? value : GEMM.activeProcessorCount
         }
-        set { storage.store(max(newValue, 1), ordering: .relaxed) }
+        set { storage.store(min(max(newValue, 1), maximum), ordering: .relaxed) }
     }
 }

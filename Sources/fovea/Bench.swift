@@ -12,7 +12,8 @@ struct Bench: ParsableCommand {
             (forward+backward of a convolution counted as 3× its forward FLOPs, a GEMM as 2n³) and \
             the percentage of the FMA peak measured on the same threads. Timing: 2 warm-up calls, \
             then the median of at least 5 calls, repeated until 2 s have passed (at most 50), \
-            unless --repeat is given. Cases: \(BenchmarkCase.allCases.map(\.name).joined(separator: ", ")). \
+            unless --repeat is given. The peak is measured on at most as many threads as there are \
+            processors. Cases: \(BenchmarkCase.allCases.map(\.name).joined(separator: ", ")). \
             See docs/benchmarks.md.
             """)
 
@@ -32,7 +33,9 @@ struct Bench: ParsableCommand {
     var format: BenchFormat = .table
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads, !(1...KernelThreads.maximum).contains(threads) {
+            throw ValidationError("--threads must be from 1 to \(KernelThreads.maximum), got \(threads)")
+        }
         if let r = `repeat`, r < 1 { throw ValidationError("--repeat must be at least 1, got \(r)") }
         if all && !cases.isEmpty { throw ValidationError("give either --case or --all, not both") }
     }
@@ -47,7 +50,7 @@ struct Bench: ParsableCommand {
         if let threads { KernelThreads.limit = threads }
         let used = KernelThreads.limit
         let runner = BenchmarkRunner(timing: `repeat`.map(BenchmarkTiming.repeats) ?? .standard)
-        var report = BenchmarkReport(threads: used, peakGigaflops: PeakRate.measureGigaflops(threads: used),
+        var report = BenchmarkReport(threads: used, peakGigaflops: PeakRate.measureGigaflops(threads: min(used, GEMM.activeProcessorCount)),
                                      microKernel: "\(GEMM.MicroKernel.automatic.resolved)")
         if format == .table { print(report.table(), terminator: "") }
         for benchmark in selected {

@@ -33,7 +33,8 @@ import Testing
 
     @Test(arguments: [
         (["bench", "--case", "resnet_9x9"], "unknown case 'resnet_9x9'"),
-        (["bench", "--threads", "0"], "--threads must be at least 1"),
+        (["bench", "--threads", "0"], "--threads must be from 1 to 256"),
+        (["bench", "--threads", "100000"], "--threads must be from 1 to 256"),
         (["bench", "--repeat", "0"], "--repeat must be at least 1"),
         (["bench", "--all", "--case", "sgemm_1024"], "either --case or --all"),
     ])
