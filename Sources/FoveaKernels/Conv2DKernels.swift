@@ -1,14 +1,40 @@
 /// Fast convolution kernels, same contract and layouts as `ReferenceConv2D`.
 ///
-/// Ungrouped convolutions with finite operands run the direct kernels of `DirectConvolution`
-/// (AVX2 and FMA; the gradients at stride 1 only); every other case unfolds each image into a column
+/// Ungrouped convolutions with finite operands run direct kernels (the gradients at stride 1
+/// only): `ChannelVectorConvolution` on AVX-512F, else `DirectConvolution` on AVX2 and FMA; every
+/// other case unfolds each image into a column
 /// matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`. Either way a result does not depend on
 /// the number of threads.
 public enum Conv2DKernels {
-    /// Which algorithm a call uses; `automatic` picks the direct kernels when they apply.
+    /// Which algorithm a call uses; `automatic` picks the fastest direct kernel that applies.
     enum Path {
         case automatic
+        /// `ChannelVectorConvolution` (AVX-512F), where it applies.
+        case channelVectors
+        /// `DirectConvolution` (AVX2 and FMA), where it applies.
+        case direct
         case columns
+
+        /// The algorithm this path runs for the forward pass of `p`: a requested or automatic
+        /// direct kernel only where it applies and every operand is finite, else the columns.
+        func direct(forward p: Conv2DParameters, finite: Bool) -> Path {
+            choose(finite: finite, ChannelVectorConvolution.supportsForward(p), DirectConvolution.supportsForward(p))
+        }
+
+        /// The same for the gradients of `p`.
+        func direct(backward p: Conv2DParameters, finite: Bool) -> Path {
+            choose(finite: finite, ChannelVectorConvolution.supportsBackward(p), DirectConvolution.supportsBackward(p))
+        }
+
+        private func choose(finite: Bool, _ channelVectors: Bool, _ direct: Bool) -> Path {
+            guard finite else { return .columns }
+            switch self {
+            case .automatic: return channelVectors ? .channelVectors : direct ? .direct : .columns
+            case .channelVectors: return channelVectors ? .channelVectors : .columns
+            case .direct: return direct ? .direct : .columns
+            case .columns: return .columns
+            }
+        }
     }
 
     /// The convolution output (NCHW), bias added when given.
@@ -59,8 +85,13 @@ public enum Conv2DKernels {
             input.withUnsafeBufferPointer { x in
                 weight.withUnsafeBufferPointer { w in
                     func run(_ b: UnsafePointer<Float>?) {
-                        if path == .automatic, DirectConvolution.supportsForward(p), allFinite(w) {
-                            direct(p, input: x.baseAddress!, bias: b, output: out.baseAddress!) {
+                        let direct = path.direct(forward: p, finite: allFinite(w))
+                        if direct == .channelVectors {
+                            channelVectors(p, input: x.baseAddress!, bias: b, output: out.baseAddress!) {
+                                ChannelVectorConvolution.packForward(p, weight: w.baseAddress!, into: $0)
+                            }
+                        } else if direct == .direct {
+                            self.direct(p, input: x.baseAddress!, bias: b, output: out.baseAddress!) {
                                 DirectConvolution.packForward(p, weight: w.baseAddress!, into: $0)
                             }
                         } else {
@@ -83,10 +114,15 @@ public enum Conv2DKernels {
         return filled(p.inputCount) { dx in
             gradOutput.withUnsafeBufferPointer { dy in
                 weight.withUnsafeBufferPointer { w in
-                    if path == .automatic, DirectConvolution.supportsBackward(p),
-                       p.inChannels >= DirectConvolution.minimumInputGradientChannels,
-                       let transposed = DirectConvolution.transposedProblem(p), allFinite(w) {
-                        direct(transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!) {
+                    let transposed = p.inChannels >= DirectConvolution.minimumInputGradientChannels
+                        ? DirectConvolution.transposedProblem(p) : nil
+                    let direct = transposed == nil ? .columns : path.direct(backward: p, finite: allFinite(w))
+                    if let transposed, direct == .channelVectors {
+                        channelVectors(transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!) {
+                            ChannelVectorConvolution.packTransposed(p, weight: w.baseAddress!, into: $0)
+                        }
+                    } else if let transposed, direct == .direct {
+                        self.direct(transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!) {
                             DirectConvolution.packTransposed(p, weight: w.baseAddress!, into: $0)
                         }
                     } else {
@@ -104,7 +140,11 @@ public enum Conv2DKernels {
         return filled(p.weightCount) { dw in
             input.withUnsafeBufferPointer { x in
                 gradOutput.withUnsafeBufferPointer { dy in
-                    if path == .automatic, DirectConvolution.supportsBackward(p), allFinite(x), allFinite(dy) {
+                    let direct = path.direct(backward: p, finite: allFinite(x) && allFinite(dy))
+                    if direct == .channelVectors {
+                        ChannelVectorConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
+                                                                gradWeight: dw.baseAddress!)
+                    } else if direct == .direct {
                         DirectConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
                                                          gradWeight: dw.baseAddress!)
                     } else {
@@ -114,6 +154,18 @@ public enum Conv2DKernels {
                 }
             }
         }
+    }
+
+    /// Runs the channel-vector forward pass of `problem` with weights that `pack` writes into a
+    /// pooled buffer of ``ChannelVectorConvolution/packedCount(_:)`` floats.
+    private static func channelVectors(
+        _ problem: Conv2DParameters, input: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, pack: (UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let packed = GEMMWorkspacePool.take(count: ChannelVectorConvolution.packedCount(problem))
+        defer { GEMMWorkspacePool.give(packed) }
+        pack(packed.pointer)
+        ChannelVectorConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
     }
 
     /// Runs the direct forward pass of `problem` with weights that `pack` writes into a pooled

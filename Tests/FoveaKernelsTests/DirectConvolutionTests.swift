@@ -1,9 +1,10 @@
 import Testing
 @testable import FoveaKernels
 
-/// The direct stride-1 kernels against the column path and the reference, on shapes that cross
-/// every block boundary (6-channel row blocks, 16-position tiles, 64-position work items,
-/// 256-step depth blocks, 256-position gradient blocks), and their fallbacks.
+/// The direct kernels (channel vectors on AVX-512F, the AVX2 kernels) against the column path
+/// and the reference, on shapes that cross every block boundary (6-channel row blocks, 16- and
+/// 64-lane channel blocks, 16-position tiles, 64- and 96-position work items, 256-step depth
+/// blocks, 128- and 256-position gradient blocks), and their fallbacks.
 @Suite struct DirectConvolutionTests {
     static func problem(_ rng: inout SeededGenerator) -> Conv2DParameters {
         while true {
@@ -19,34 +20,40 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: DirectConvolution.supportsForward(Conv2DParameters(
-        batch: 1, inChannels: 1, height: 1, width: 1, outChannels: 1, kernelHeight: 1, kernelWidth: 1))))
-    func directAgreesWithColumnsAndReference() {
-        var rng = SeededGenerator(seed: 77)
+    /// A 1×1 problem, to ask whether a path applies on this machine at all.
+    static let probe = Conv2DParameters(batch: 1, inChannels: 1, height: 1, width: 1, outChannels: 1,
+                                        kernelHeight: 1, kernelWidth: 1)
+
+    /// Forward pass and gradients of random stride-1 problems along `path`, against the column
+    /// path and the reference.
+    static func checkStrideOne(_ path: Conv2DKernels.Path, seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
         for _ in 0..<60 {
             let p = Self.problem(&rng)
-            #expect(DirectConvolution.supportsBackward(p))
+            #expect(path.direct(backward: p, finite: true) == path)
             let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
             let dy = rng.floats(p.outputCount)
-            let forward = Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .automatic)
+            let forward = Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: path)
             #expect(relativeError(forward, Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .columns)) < 1e-5, "\(p)")
             #expect(relativeError(forward, ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5, "\(p)")
-            let dx = Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: .automatic)
+            let dx = Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: path)
             #expect(relativeError(dx, ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: w)) < 1e-5, "\(p)")
-            let dw = Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: .automatic)
+            let dw = Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: path)
             #expect(relativeError(dw, ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5, "\(p)")
         }
     }
 
-    @Test func stridedForwardAgreesWithReference() {
-        var rng = SeededGenerator(seed: 78)
+    /// Forward passes at random strides along `path`, and a small ResNet stem, against the reference.
+    static func checkStrided(_ path: Conv2DKernels.Path, seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
         for _ in 0..<60 {
             var p = Self.problem(&rng)
             p.strideH = Int.random(in: 1...3, using: &rng)
             p.strideW = Int.random(in: 1...4, using: &rng)
             guard p.isValid else { continue }
+            #expect(path.direct(forward: p, finite: true) == path)
             let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
-            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b),
+            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: path),
                                   ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5, "\(p)")
         }
         // The stem of ResNet at a small size: 7×7, stride 2, padding 3, 3 → 8 channels.
@@ -54,21 +61,62 @@ import Testing
                                     kernelHeight: 7, kernelWidth: 7, strideH: 2, strideW: 2,
                                     padTop: 3, padBottom: 3, padLeft: 3, padRight: 3)
         let x = rng.floats(stem.inputCount), w = rng.floats(stem.weightCount)
-        #expect(relativeError(Conv2DKernels.forward(stem, input: x, weight: w, bias: nil),
+        #expect(relativeError(Conv2DKernels.forward(stem, input: x, weight: w, bias: nil, path: path),
                               ReferenceConv2D.forward(stem, input: x, weight: w, bias: nil)) < 1e-5)
     }
 
-    @Test func deepProblemCrossesDepthBlocks() {
-        // 64 channels × 3 × 3 = 576 depth steps: three depth blocks; 30 outputs cross tiles and items.
+    @Test(.enabled(if: DirectConvolution.supportsForward(probe)))
+    func directAgreesWithColumnsAndReference() {
+        Self.checkStrideOne(.direct, seed: 77)
+    }
+
+    @Test(.enabled(if: ChannelVectorConvolution.supportsForward(probe)))
+    func channelVectorsAgreeWithColumnsAndReference() {
+        Self.checkStrideOne(.channelVectors, seed: 79)
+    }
+
+    @Test(.enabled(if: DirectConvolution.supportsForward(probe)))
+    func stridedDirectForwardAgreesWithReference() {
+        Self.checkStrided(.direct, seed: 78)
+    }
+
+    @Test(.enabled(if: ChannelVectorConvolution.supportsForward(probe)))
+    func stridedChannelVectorForwardAgreesWithReference() {
+        Self.checkStrided(.channelVectors, seed: 80)
+    }
+
+    @Test(.enabled(if: ChannelVectorConvolution.supportsForward(probe)))
+    func channelVectorsCrossChannelBlocks() {
+        // 70 output and 70 input channels: a full 64-lane block and one of 6 lanes (rounded to
+        // 16), forward and in the transposed problem of the input gradient; 17×13 = 221
+        // positions cross the 96-position work items.
+        let p = Conv2DParameters(batch: 2, inChannels: 70, height: 17, width: 13, outChannels: 70,
+                                 kernelHeight: 3, kernelWidth: 2, dilationH: 2,
+                                 padTop: 2, padBottom: 1, padLeft: 1, padRight: 0)
+        var rng = SeededGenerator(seed: 6)
+        let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
+        let dy = rng.floats(p.outputCount)
+        #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .channelVectors),
+                              ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5)
+        #expect(relativeError(Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: .channelVectors),
+                              ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: w)) < 1e-5)
+        #expect(relativeError(Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: .channelVectors),
+                              ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5)
+    }
+
+    @Test(arguments: [Conv2DKernels.Path.automatic, .direct, .channelVectors])
+    func deepProblemCrossesDepthBlocks(_ path: Conv2DKernels.Path) {
+        // 64 channels × 3 × 3 = 576 depth steps: three depth blocks; 30 outputs cross tiles and
+        // items. A path this machine lacks runs the column path.
         let p = Conv2DParameters(batch: 2, inChannels: 64, height: 9, width: 30, outChannels: 13,
                                  kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
         var rng = SeededGenerator(seed: 5)
         let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), dy = rng.floats(p.outputCount)
-        #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: nil),
+        #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: nil, path: path),
                               ReferenceConv2D.forward(p, input: x, weight: w, bias: nil)) < 1e-5)
-        #expect(relativeError(Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w),
+        #expect(relativeError(Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: path),
                               ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: w)) < 1e-5)
-        #expect(relativeError(Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy),
+        #expect(relativeError(Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: path),
                               ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5)
     }
 
@@ -103,7 +151,7 @@ import Testing
     static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
     @Test(arguments: [
-        // Direct path: stride 1.
+        // Direct paths (channel vectors on AVX-512F, else the AVX2 kernels): stride 1.
         Conv2DParameters(batch: 5, inChannels: 16, height: 20, width: 21, outChannels: 24,
                          kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1),
         // Column path: stride 2, groups 2.

@@ -13,6 +13,9 @@ extern "C" {
 /// 1 when the CPU and the OS support AVX2 and FMA (YMM state enabled), else 0.
 int fovea_cpu_has_avx2_fma(void);
 
+/// 1 when the CPU and the OS support AVX-512F (ZMM state enabled), else 0.
+int fovea_cpu_has_avx512f(void);
+
 /// Number of processors this process may run on (its affinity mask), at least 1.
 int fovea_active_processor_count(void);
 
@@ -34,6 +37,24 @@ void fovea_sgemm_kernel_6x16_avx2_fma(long kc, const float *a, const float *b,
 /// and `ldc` that of C. Only call when `fovea_cpu_has_avx2_fma()` returns 1.
 void fovea_conv_weight_tile_6x16_avx2_fma(long count, const float *x, const long *offsets,
                                           const float *dyt, long ldt, float *c, long ldc);
+
+/// A forward convolution tile on AVX-512F: six output positions times `lanes` (1...64) output
+/// channels. Position `j` reads the input at `x + starts[j] + c·plane + u·rowStep + v·colStep`
+/// for channel `c < channels`, kernel row `u < kernelH` and column `v < kernelW`, in that order;
+/// `w` holds, per such depth step, `lanes` rounded up to 16 weights (one per output channel).
+/// Writes `out[outOffsets[j] + i·channelStride] = bias[i] + Σ` (no bias when `bias` is NULL) for
+/// the first `positions` (≤ 6) positions; every `starts[j]` must be readable, also for unused `j`.
+/// Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *starts, long channels,
+                                    long plane, long kernelH, long rowStep, long kernelW, long colStep,
+                                    const float *w, const float *bias, long positions,
+                                    float *out, const long *outOffsets, long channelStride);
+
+/// The weight-gradient tile on AVX-512F: for r in 0..<6 and j below `lanes` (1...64) rounded up to
+/// 16, C[r][j] += sum_{q < count} X[offsets[r] + q] * DYT[q][j], with `ldt` the row stride of DYT
+/// and `ldc` that of C. Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_conv_weight_tile_avx512(long lanes, long count, const float *x, const long *offsets,
+                                   const float *dyt, long ldt, float *c, long ldc);
 
 /// Runs `iterations` rounds of 12 independent 8-wide fused multiply-adds (192 FLOPs per round)
 /// on AVX2+FMA and returns a value derived from them; does nothing and returns 0 on a CPU

@@ -1,0 +1,156 @@
+#include "CFoveaKernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define FOVEA_TARGET512 __attribute__((target("avx512f")))
+
+// Six positions times NV 16-lane channel vectors. One depth step: NV weight vectors, six
+// broadcast inputs, 6·NV fused multiply-adds. The accumulators are `acc[j][v]`; with NV a
+// compile-time constant and the loops unrolled, they stay in the 32 ZMM registers.
+#define FOVEA_FORWARD_TILE(NV)                                                                  \
+    FOVEA_TARGET512 static void forward_tile_##NV(                                              \
+        const float *x, const long *starts, long channels, long plane, long kernelH,             \
+        long rowStep, long kernelW, long colStep, const float *w, __m512 acc[6][4]) {            \
+        const float *const x0 = x + starts[0], *const x1 = x + starts[1];                        \
+        const float *const x2 = x + starts[2], *const x3 = x + starts[3];                        \
+        const float *const x4 = x + starts[4], *const x5 = x + starts[5];                        \
+        __m512 a[6][NV];                                                                         \
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 6; ++j)                           \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                      \
+                a[j][v] = _mm512_setzero_ps();                                                   \
+        for (long c = 0; c < channels; ++c) {                                                    \
+            for (long u = 0; u < kernelH; ++u) {                                                 \
+                long o = c * plane + u * rowStep;                                                \
+                for (long k = 0; k < kernelW; ++k, o += colStep, w += 16 * NV) {                 \
+                    __m512 wv[NV];                                                               \
+                    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
+                        wv[v] = _mm512_loadu_ps(w + 16 * v);                                     \
+                    __m512 b = _mm512_set1_ps(x0[o]);                                            \
+                    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
+                        a[0][v] = _mm512_fmadd_ps(b, wv[v], a[0][v]);                            \
+                    b = _mm512_set1_ps(x1[o]);                                                   \
+                    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
+                        a[1][v] = _mm512_fmadd_ps(b, wv[v], a[1][v]);                            \
+                    b = _mm512_set1_ps(x2[o]);                                                   \
+                    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
+                        a[2][v] = _mm512_fmadd_ps(b, wv[v], a[2][v]);                            \
+                    b = _mm512_set1_ps(x3[o]);                                                   \
+                    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
+                        a[3][v] = _mm512_fmadd_ps(b, wv[v], a[3][v]);                            \
+                    b = _mm512_set1_ps(x4[o]);                                                   \
+                    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
+                        a[4][v] = _mm512_fmadd_ps(b, wv[v], a[4][v]);                            \
+                    b = _mm512_set1_ps(x5[o]);                                                   \
+                    _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
+                        a[5][v] = _mm512_fmadd_ps(b, wv[v], a[5][v]);                            \
+                }                                                                                \
+            }                                                                                    \
+        }                                                                                        \
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 6; ++j)                           \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                      \
+                acc[j][v] = a[j][v];                                                             \
+    }
+
+FOVEA_FORWARD_TILE(1)
+FOVEA_FORWARD_TILE(2)
+FOVEA_FORWARD_TILE(3)
+FOVEA_FORWARD_TILE(4)
+
+FOVEA_TARGET512
+void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *starts, long channels,
+                                    long plane, long kernelH, long rowStep, long kernelW, long colStep,
+                                    const float *w, const float *bias, long positions,
+                                    float *out, const long *outOffsets, long channelStride) {
+    __m512 acc[6][4];
+    switch ((lanes + 15) / 16) {
+    case 1: forward_tile_1(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
+    case 2: forward_tile_2(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
+    case 3: forward_tile_3(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
+    default: forward_tile_4(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
+    }
+    float tile[6][64];
+    const long vectors = (lanes + 15) / 16;
+    for (long j = 0; j < positions; ++j) {
+        for (long v = 0; v < vectors; ++v) _mm512_storeu_ps(tile[j] + 16 * v, acc[j][v]);
+    }
+    for (long i = 0; i < lanes; ++i) {
+        float *const row = out + i * channelStride;
+        const float b = bias ? bias[i] : 0.0f;
+        for (long j = 0; j < positions; ++j) row[outOffsets[j]] = tile[j][i] + b;
+    }
+}
+
+// The weight-gradient tile: six depth steps (rows) times NV 16-lane channel vectors.
+#define FOVEA_WEIGHT_TILE(NV)                                                                    \
+    FOVEA_TARGET512 static void weight_tile_##NV(long count, const float *x, const long *offsets,   \
+                                                 const float *dyt, long ldt, float *c, long ldc) {  \
+        const float *const x0 = x + offsets[0], *const x1 = x + offsets[1];                       \
+        const float *const x2 = x + offsets[2], *const x3 = x + offsets[3];                       \
+        const float *const x4 = x + offsets[4], *const x5 = x + offsets[5];                       \
+        __m512 a[6][NV];                                                                          \
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 6; ++j)                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                a[j][v] = _mm512_setzero_ps();                                                    \
+        for (long q = 0; q < count; ++q, dyt += ldt) {                                            \
+            __m512 g[NV];                                                                         \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                g[v] = _mm512_loadu_ps(dyt + 16 * v);                                             \
+            __m512 b = _mm512_set1_ps(x0[q]);                                                     \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                a[0][v] = _mm512_fmadd_ps(b, g[v], a[0][v]);                                      \
+            b = _mm512_set1_ps(x1[q]);                                                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                a[1][v] = _mm512_fmadd_ps(b, g[v], a[1][v]);                                      \
+            b = _mm512_set1_ps(x2[q]);                                                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                a[2][v] = _mm512_fmadd_ps(b, g[v], a[2][v]);                                      \
+            b = _mm512_set1_ps(x3[q]);                                                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                a[3][v] = _mm512_fmadd_ps(b, g[v], a[3][v]);                                      \
+            b = _mm512_set1_ps(x4[q]);                                                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                a[4][v] = _mm512_fmadd_ps(b, g[v], a[4][v]);                                      \
+            b = _mm512_set1_ps(x5[q]);                                                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
+                a[5][v] = _mm512_fmadd_ps(b, g[v], a[5][v]);                                      \
+        }                                                                                         \
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 6; ++j)                            \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v) {                     \
+                float *const r = c + j * ldc + 16 * v;                                            \
+                _mm512_storeu_ps(r, _mm512_add_ps(_mm512_loadu_ps(r), a[j][v]));                  \
+            }                                                                                     \
+    }
+
+FOVEA_WEIGHT_TILE(1)
+FOVEA_WEIGHT_TILE(2)
+FOVEA_WEIGHT_TILE(3)
+FOVEA_WEIGHT_TILE(4)
+
+void fovea_conv_weight_tile_avx512(long lanes, long count, const float *x, const long *offsets,
+                                   const float *dyt, long ldt, float *c, long ldc) {
+    switch ((lanes + 15) / 16) {
+    case 1: weight_tile_1(count, x, offsets, dyt, ldt, c, ldc); break;
+    case 2: weight_tile_2(count, x, offsets, dyt, ldt, c, ldc); break;
+    case 3: weight_tile_3(count, x, offsets, dyt, ldt, c, ldc); break;
+    default: weight_tile_4(count, x, offsets, dyt, ldt, c, ldc); break;
+    }
+}
+
+#else
+
+void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *starts, long channels,
+                                    long plane, long kernelH, long rowStep, long kernelW, long colStep,
+                                    const float *w, const float *bias, long positions,
+                                    float *out, const long *outOffsets, long channelStride) {
+    (void)lanes; (void)x; (void)starts; (void)channels; (void)plane; (void)kernelH; (void)rowStep;
+    (void)kernelW; (void)colStep; (void)w; (void)bias; (void)positions; (void)out; (void)outOffsets;
+    (void)channelStride;
+}
+
+void fovea_conv_weight_tile_avx512(long lanes, long count, const float *x, const long *offsets,
+                                   const float *dyt, long ldt, float *c, long ldc) {
+    (void)lanes; (void)count; (void)x; (void)offsets; (void)dyt; (void)ldt; (void)c; (void)ldc;
+}
+
+#endif

@@ -1,0 +1,224 @@
+import CFoveaKernels
+
+/// Ungrouped convolution with the output channels in 16-lane AVX-512 vectors and the output
+/// positions broadcast, with no column matrix and no discarded positions.
+///
+/// A forward tile is six output positions (anywhere in one image, in reading order) times up to
+/// 64 output channels: for each depth step `(c, u, v)` it loads the step's weights for the 64
+/// channels (four vectors, packed consecutively) and broadcasts the one input value each position
+/// meets, at `start(position) + c·Hp·Wp + u·dH·Wp + v·dW` in the zero-padded image. Any stride and
+/// dilation work alike, and an image without padding is read in place. The input gradient (stride
+/// 1) is the same pass over the output gradient with flipped, transposed weights; the weight
+/// gradient runs a tile of six depth steps times 64 channels over the positions, as
+/// ``DirectConvolution`` does with 16. Needs AVX-512F; every output is summed by one tile in a
+/// fixed order, so results do not depend on threads.
+enum ChannelVectorConvolution {
+    /// Output channels per block: four 16-lane vectors.
+    static let blockLanes = 64
+    /// Forward tiles (of six positions) per work item.
+    static let tilesPerItem = 16
+    /// Positions of the weight gradient summed per pass over its tiles (the block of the
+    /// transposed output gradient, 128 × 64 floats, stays in L1 and L2).
+    static let positionBlock = 128
+
+    /// Whether the forward pass of `p` can run here: AVX-512F, one group.
+    static func supportsForward(_ p: Conv2DParameters) -> Bool {
+        cpuHasAVX512F && p.groups == 1
+    }
+
+    /// Whether the gradients of `p` can run here: AVX-512F, one group, stride 1.
+    static func supportsBackward(_ p: Conv2DParameters) -> Bool {
+        supportsForward(p) && p.strideH == 1 && p.strideW == 1
+    }
+
+    /// Output channels of block `block` (64 but for the last) and the floats per depth step that
+    /// the packed weights keep for it (that rounded up to 16).
+    static func lanes(block: Int, outChannels: Int) -> (count: Int, stride: Int) {
+        let count = min(blockLanes, outChannels - block * blockLanes)
+        return (count, DirectConvolution.roundUp(count, 16))
+    }
+
+    /// Floats of packed weights for the problem `p`: its depth times `C_out` rounded up to 16.
+    static func packedCount(_ p: Conv2DParameters) -> Int {
+        p.inChannels * p.kernelHeight * p.kernelWidth * DirectConvolution.roundUp(p.outChannels, 16)
+    }
+
+    /// Packs weights given by `weight(o, step)` as blocks of 64 output channels, block `b` at
+    /// `64·b·depth`, each depth step's lanes consecutive and zero past `C_out`.
+    private static func pack(
+        outChannels: Int, depth: Int, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float
+    ) {
+        for block in 0..<((outChannels + blockLanes - 1) / blockLanes) {
+            let (count, stride) = lanes(block: block, outChannels: outChannels)
+            let base = packed + block * blockLanes * depth
+            for step in 0..<depth {
+                let target = base + step * stride
+                for i in 0..<stride {
+                    target[i] = i < count ? weight(block * blockLanes + i, step) : 0
+                }
+            }
+        }
+    }
+
+    /// Packs OIHW weights of `p` for ``forward(_:input:packedWeight:bias:output:)``.
+    static func packForward(_ p: Conv2DParameters, weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+        let depth = p.inChannels * p.kernelHeight * p.kernelWidth
+        pack(outChannels: p.outChannels, depth: depth, into: packed) { o, step in weight[o * depth + step] }
+    }
+
+    /// Packs the weights of the forward problem `p` for its
+    /// ``DirectConvolution/transposedProblem(_:)``: input channel `c` becomes an output channel,
+    /// output channel `o` a depth channel, and the kernel is flipped in both axes.
+    static func packTransposed(_ p: Conv2DParameters, weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+        let (kh, kw) = (p.kernelHeight, p.kernelWidth)
+        pack(outChannels: p.inChannels, depth: p.outChannels * kh * kw, into: packed) { c, step in
+            let (ou, v) = step.quotientAndRemainder(dividingBy: kw)
+            let (o, u) = ou.quotientAndRemainder(dividingBy: kh)
+            return weight[((o * p.inChannels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)]
+        }
+    }
+
+    /// Output (NCHW) of `p` from weights packed by ``packForward(_:weight:into:)`` or
+    /// ``packTransposed(_:weight:into:)``, plus `bias` when given.
+    static func forward(
+        _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+    ) {
+        let padded = p.padTop != 0 || p.padBottom != 0 || p.padLeft != 0 || p.padRight != 0
+        let plan = DirectConvolution.Plan(p)
+        let (width, plane) = padded ? (plan.paddedWidth, plan.plane) : (p.width, p.height * p.width)
+        let imageStride = padded ? plan.imageStride : p.inChannels * plane
+        let positions = p.outHeight * p.outWidth
+        let depth = plan.depth
+        let chunks = ((positions + 5) / 6 + tilesPerItem - 1) / tilesPerItem
+        let blocks = (p.outChannels + blockLanes - 1) / blockLanes
+        let items = p.batch * blocks * chunks
+        let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * depth, items: items)
+        let copy = padded ? GEMMWorkspacePool.take(count: p.batch * imageStride) : nil
+        defer { copy.map(GEMMWorkspacePool.give) }
+        if let copy { plan.padAll(input, into: copy.pointer, workers: workers) }
+        let images = copy.map { UnsafePointer($0.pointer) } ?? input
+        let (rowStep, colStep) = (p.dilationH * width, p.dilationW)
+        ThreadTeam.run(workers) { worker in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
+                let starts = scratch.baseAddress!, offsets = starts + 6
+                for item in ThreadTeam.share(worker, of: workers, count: items) {
+                    let (n, rest) = item.quotientAndRemainder(dividingBy: blocks * chunks)
+                    let (block, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
+                    let lanes = lanes(block: block, outChannels: p.outChannels).count
+                    let weights = packedWeight + block * blockLanes * depth
+                    let channelBias = bias.map { $0 + block * blockLanes }
+                    let image = images + n * imageStride
+                    let target = output + (n * p.outChannels + block * blockLanes) * positions
+                    var q = chunk * tilesPerItem * 6
+                    let end = min(positions, q + tilesPerItem * 6)
+                    var (y, x) = q.quotientAndRemainder(dividingBy: p.outWidth)
+                    while q < end {
+                        let count = min(6, end - q)
+                        for j in 0..<6 {
+                            if j < count {
+                                starts[j] = y * p.strideH * width + x * p.strideW
+                                offsets[j] = q + j
+                                x += 1
+                                if x == p.outWidth { (y, x) = (y + 1, 0) }
+                            } else {
+                                starts[j] = starts[0]
+                            }
+                        }
+                        fovea_conv_forward_tile_avx512(
+                            lanes, image, starts, p.inChannels, plane, p.kernelHeight, rowStep, p.kernelWidth,
+                            colStep, weights, channelBias, count, target, offsets, positions)
+                        q += count
+                    }
+                }
+            }
+        }
+    }
+
+    /// `∂E/∂w` (OIHW) of the stride-1 problem `p`, written to `gradWeight`.
+    static func weightGradient(
+        _ p: Conv2DParameters, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+        gradWeight: UnsafeMutablePointer<Float>
+    ) {
+        let plan = DirectConvolution.Plan(p)
+        let columns = DirectConvolution.roundUp(p.outChannels, 16)
+        let stepTiles = (plan.depth + 5) / 6
+        let blocks = (p.outChannels + blockLanes - 1) / blockLanes
+        let items = stepTiles * blocks
+        let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * plan.depth, items: items)
+        let imageGradient = plan.paddedPositions * columns
+        let padded = GEMMWorkspacePool.take(count: p.batch * plan.imageStride)
+        let transposed = GEMMWorkspacePool.take(count: p.batch * imageGradient)
+        let sums = GEMMWorkspacePool.take(count: stepTiles * 6 * columns)
+        defer {
+            GEMMWorkspacePool.give(sums)
+            GEMMWorkspacePool.give(transposed)
+            GEMMWorkspacePool.give(padded)
+        }
+        plan.padAll(input, into: padded.pointer, workers: workers)
+        let (images, gradients, accumulators) = (padded.pointer, transposed.pointer, sums.pointer)
+        ThreadTeam.run(workers) { worker in
+            for n in ThreadTeam.share(worker, of: workers, count: p.batch) {
+                transpose(plan, gradOutput, image: n, into: gradients + n * imageGradient)
+            }
+        }
+        accumulators.update(repeating: 0, count: stepTiles * 6 * columns)
+        var offsets = plan.offsets
+        offsets += [Int](repeating: 0, count: stepTiles * 6 - plan.depth)
+        offsets.withUnsafeBufferPointer { offsets in
+            ThreadTeam.run(workers) { worker in
+                let mine = ThreadTeam.share(worker, of: workers, count: items)
+                for n in 0..<p.batch {
+                    var q0 = 0
+                    while q0 < plan.paddedPositions {
+                        let count = min(positionBlock, plan.paddedPositions - q0)
+                        let x = images + n * plan.imageStride + q0
+                        for item in mine {
+                            let (block, tile) = item.quotientAndRemainder(dividingBy: stepTiles)
+                            let (lanes, stride) = lanes(block: block, outChannels: p.outChannels)
+                            let dyt = gradients + n * imageGradient + block * blockLanes * plan.paddedPositions
+                            fovea_conv_weight_tile_avx512(
+                                lanes, count, x, offsets.baseAddress! + tile * 6, dyt + q0 * stride, stride,
+                                accumulators + tile * 6 * columns + block * blockLanes, columns)
+                        }
+                        q0 += count
+                    }
+                }
+            }
+        }
+        for o in 0..<p.outChannels {
+            for step in 0..<plan.depth {
+                gradWeight[o * plan.depth + step] = accumulators[step * columns + o]
+            }
+        }
+    }
+
+    /// Writes image `n` of the output gradient as `[channel block][position][lanes]`: for each
+    /// block of 64 channels (the last rounded up to 16), one row per position of the padded
+    /// position grid, zero at the discarded positions and the channels past `C_out`.
+    private static func transpose(
+        _ plan: DirectConvolution.Plan, _ gradOutput: UnsafePointer<Float>, image n: Int,
+        into destination: UnsafeMutablePointer<Float>
+    ) {
+        let p = plan.p
+        destination.update(repeating: 0, count: plan.paddedPositions * DirectConvolution.roundUp(p.outChannels, 16))
+        let outPlane = p.outHeight * p.outWidth
+        for o in 0..<p.outChannels {
+            let (block, lane) = o.quotientAndRemainder(dividingBy: blockLanes)
+            let stride = lanes(block: block, outChannels: p.outChannels).stride
+            let source = gradOutput + (n * p.outChannels + o) * outPlane
+            let column = destination + block * blockLanes * plan.paddedPositions + lane
+            for y in 0..<p.outHeight {
+                let row = source + y * p.outWidth
+                var target = column + y * plan.gridWidth * stride
+                for x in 0..<p.outWidth {
+                    target.pointee = row[x]
+                    target += stride
+                }
+            }
+        }
+    }
+}
+
+/// Whether the CPU and OS support AVX-512F, detected once.
+let cpuHasAVX512F: Bool = fovea_cpu_has_avx512f() != 0
