@@ -15,14 +15,17 @@ public struct BenchmarkReport: Sendable {
     public let threads: Int
     /// Measured FMA peak on those threads, in GFLOP/s (nil without AVX2 and FMA).
     public let peakGigaflops: Double?
-    /// The micro-kernel that ran (`avx2FMA` or `portable`).
+    /// The GEMM micro-kernel that ran (`avx2FMA` or `portable`).
     public let microKernel: String
+    /// The instruction set of the direct convolution kernels (`avx512f`, `avx2FMA` or `none`).
+    public let convolutionKernels: String
     public private(set) var entries: [Entry] = []
 
-    public init(threads: Int, peakGigaflops: Double?, microKernel: String) {
+    public init(threads: Int, peakGigaflops: Double?, microKernel: String, convolutionKernels: String) {
         self.threads = threads
         self.peakGigaflops = peakGigaflops
         self.microKernel = microKernel
+        self.convolutionKernels = convolutionKernels
     }
 
     /// Adds a result, recording the peak memory at this point.
@@ -39,7 +42,7 @@ public struct BenchmarkReport: Sendable {
     /// The header line: threads, kernel and peak.
     public var header: String {
         let peak = peakGigaflops.map { String(format: "%.1f GFLOP/s", $0) } ?? "not measured (no AVX2/FMA)"
-        return "fovea bench: \(threads) thread\(threads == 1 ? "" : "s"), \(microKernel) micro-kernel, measured FMA peak \(peak)"
+        return "fovea bench: \(threads) thread\(threads == 1 ? "" : "s"), GEMM \(microKernel), convolutions \(convolutionKernels), measured FMA peak \(peak)"
     }
 
     /// One line per case, aligned, after the header.
@@ -81,7 +84,7 @@ public struct BenchmarkReport: Sendable {
             ]
         }
         let document: [String: Any] = [
-            "fovea": "bench", "threads": threads, "micro_kernel": microKernel,
+            "fovea": "bench", "threads": threads, "micro_kernel": microKernel, "conv_kernels": convolutionKernels,
             "peak_gflops": Self.number(peakGigaflops), "cases": cases,
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])

@@ -31,6 +31,11 @@ enum ChannelVectorConvolution {
         supportsForward(p) && p.strideH == 1 && p.strideW == 1
     }
 
+    /// Fewest input channels for which the input gradient runs here: they become the output
+    /// channels of the transposed problem, in vectors of 16, so with fewer than 4 at least 13 of
+    /// 16 lanes would be padding and the column path is faster.
+    static let minimumInputGradientChannels = 4
+
     /// Output channels of block `block` (64 but for the last) and the floats per depth step that
     /// the packed weights keep for it (that rounded up to 16).
     static func lanes(block: Int, outChannels: Int) -> (count: Int, stride: Int) {
@@ -38,48 +43,20 @@ enum ChannelVectorConvolution {
         return (count, DirectConvolution.roundUp(count, 16))
     }
 
-    /// Floats of packed weights for the problem `p`: its depth times `C_out` rounded up to 16.
+    /// Floats of packed weights for the forward problem `p`.
     static func packedCount(_ p: Conv2DParameters) -> Int {
-        p.inChannels * p.kernelHeight * p.kernelWidth * DirectConvolution.roundUp(p.outChannels, 16)
+        ConvolutionWeights.packedCount(outChannels: p.outChannels, depth: p.inChannels * p.kernelHeight * p.kernelWidth,
+                                       blockSize: blockLanes, roundedTo: 16)
     }
 
-    /// Packs weights given by `weight(o, step)` as blocks of 64 output channels, block `b` at
-    /// `64·b·depth`, each depth step's lanes consecutive and zero past `C_out`.
-    private static func pack(
-        outChannels: Int, depth: Int, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float
-    ) {
-        for block in 0..<((outChannels + blockLanes - 1) / blockLanes) {
-            let (count, stride) = lanes(block: block, outChannels: outChannels)
-            let base = packed + block * blockLanes * depth
-            for step in 0..<depth {
-                let target = base + step * stride
-                for i in 0..<stride {
-                    target[i] = i < count ? weight(block * blockLanes + i, step) : 0
-                }
-            }
-        }
+    /// Packs `weight(o, step)` of the forward problem `p` (``ConvolutionWeights/forward(_:_:)`` or
+    /// ``ConvolutionWeights/transposed(_:_:)``) as blocks of 64 output channels.
+    static func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float) {
+        ConvolutionWeights.pack(outChannels: p.outChannels, depth: p.inChannels * p.kernelHeight * p.kernelWidth,
+                                blockSize: blockLanes, roundedTo: 16, into: packed, weight: weight)
     }
 
-    /// Packs OIHW weights of `p` for ``forward(_:input:packedWeight:bias:output:)``.
-    static func packForward(_ p: Conv2DParameters, weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
-        let depth = p.inChannels * p.kernelHeight * p.kernelWidth
-        pack(outChannels: p.outChannels, depth: depth, into: packed) { o, step in weight[o * depth + step] }
-    }
-
-    /// Packs the weights of the forward problem `p` for its
-    /// ``DirectConvolution/transposedProblem(_:)``: input channel `c` becomes an output channel,
-    /// output channel `o` a depth channel, and the kernel is flipped in both axes.
-    static func packTransposed(_ p: Conv2DParameters, weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
-        let (kh, kw) = (p.kernelHeight, p.kernelWidth)
-        pack(outChannels: p.inChannels, depth: p.outChannels * kh * kw, into: packed) { c, step in
-            let (ou, v) = step.quotientAndRemainder(dividingBy: kw)
-            let (o, u) = ou.quotientAndRemainder(dividingBy: kh)
-            return weight[((o * p.inChannels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)]
-        }
-    }
-
-    /// Output (NCHW) of `p` from weights packed by ``packForward(_:weight:into:)`` or
-    /// ``packTransposed(_:weight:into:)``, plus `bias` when given.
+    /// Output (NCHW) of `p` from weights packed by ``pack(_:into:weight:)``, plus `bias` when given.
     static func forward(
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
@@ -99,7 +76,12 @@ enum ChannelVectorConvolution {
         if let copy { plan.padAll(input, into: copy.pointer, workers: workers) }
         let images = copy.map { UnsafePointer($0.pointer) } ?? input
         let (rowStep, colStep) = (p.dilationH * width, p.dilationW)
+        let chunkPositions = tilesPerItem * 6
+        let staging = GEMMWorkspacePool.take(count: workers * blockLanes * chunkPositions)
+        defer { GEMMWorkspacePool.give(staging) }
+        let stages = staging.pointer
         ThreadTeam.run(workers) { worker in
+            let stage = stages + worker * blockLanes * chunkPositions
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
                 let starts = scratch.baseAddress!, offsets = starts + 6
                 for item in ThreadTeam.share(worker, of: workers, count: items) {
@@ -110,15 +92,16 @@ enum ChannelVectorConvolution {
                     let channelBias = bias.map { $0 + block * blockLanes }
                     let image = images + n * imageStride
                     let target = output + (n * p.outChannels + block * blockLanes) * positions
-                    var q = chunk * tilesPerItem * 6
-                    let end = min(positions, q + tilesPerItem * 6)
+                    let first = chunk * chunkPositions
+                    let end = min(positions, first + chunkPositions)
+                    var q = first
                     var (y, x) = q.quotientAndRemainder(dividingBy: p.outWidth)
                     while q < end {
                         let count = min(6, end - q)
                         for j in 0..<6 {
                             if j < count {
                                 starts[j] = y * p.strideH * width + x * p.strideW
-                                offsets[j] = q + j
+                                offsets[j] = q - first + j
                                 x += 1
                                 if x == p.outWidth { (y, x) = (y + 1, 0) }
                             } else {
@@ -127,8 +110,13 @@ enum ChannelVectorConvolution {
                         }
                         fovea_conv_forward_tile_avx512(
                             lanes, image, starts, p.inChannels, plane, p.kernelHeight, rowStep, p.kernelWidth,
-                            colStep, weights, channelBias, count, target, offsets, positions)
+                            colStep, weights, channelBias, count, stage, offsets, chunkPositions)
                         q += count
+                    }
+                    // The tiles went to a staging block (in L1) one float at a time; the output
+                    // planes get whole rows.
+                    for lane in 0..<lanes {
+                        (target + lane * positions + first).update(from: stage + lane * chunkPositions, count: end - first)
                     }
                 }
             }

@@ -1,40 +1,57 @@
 /// Fast convolution kernels, same contract and layouts as `ReferenceConv2D`.
 ///
 /// Ungrouped convolutions with finite operands run direct kernels (the gradients at stride 1
-/// only): `ChannelVectorConvolution` on AVX-512F, else `DirectConvolution` on AVX2 and FMA; every
-/// other case unfolds each image into a column
-/// matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`. Either way a result does not depend on
-/// the number of threads.
+/// only): on AVX-512F `RowTileConvolution` for shallow stride-1 problems and
+/// `ChannelVectorConvolution` for the rest, else `DirectConvolution` on AVX2 and FMA. Every other
+/// case unfolds each image into a column matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`.
+/// Either way a result does not depend on the number of threads.
 public enum Conv2DKernels {
-    /// Which algorithm a call uses; `automatic` picks the fastest direct kernel that applies.
-    enum Path {
+    /// Which algorithm a call uses; `automatic` picks the first direct kernel that applies, in
+    /// the order below. A requested kernel that does not apply runs the column path.
+    enum Path: CaseIterable {
         case automatic
-        /// `ChannelVectorConvolution` (AVX-512F), where it applies.
+        /// `RowTileConvolution` (AVX-512F; forward passes only, the weight gradient runs as
+        /// `automatic`).
+        case rowTiles
+        /// `ChannelVectorConvolution` (AVX-512F).
         case channelVectors
-        /// `DirectConvolution` (AVX2 and FMA), where it applies.
+        /// `DirectConvolution` (AVX2 and FMA).
         case direct
         case columns
 
-        /// The algorithm this path runs for the forward pass of `p`: a requested or automatic
-        /// direct kernel only where it applies and every operand is finite, else the columns.
-        func direct(forward p: Conv2DParameters, finite: Bool) -> Path {
-            choose(finite: finite, ChannelVectorConvolution.supportsForward(p), DirectConvolution.supportsForward(p))
-        }
-
-        /// The same for the gradients of `p`.
-        func direct(backward p: Conv2DParameters, finite: Bool) -> Path {
-            choose(finite: finite, ChannelVectorConvolution.supportsBackward(p), DirectConvolution.supportsBackward(p))
-        }
-
-        private func choose(finite: Bool, _ channelVectors: Bool, _ direct: Bool) -> Path {
+        /// The kernel that runs the forward problem `p` (a forward pass, or the transposed problem
+        /// of an input gradient) with weights that are all finite or not.
+        func algorithm(forward p: Conv2DParameters, finite: Bool) -> Path {
             guard finite else { return .columns }
-            switch self {
-            case .automatic: return channelVectors ? .channelVectors : direct ? .direct : .columns
-            case .channelVectors: return channelVectors ? .channelVectors : .columns
-            case .direct: return direct ? .direct : .columns
-            case .columns: return .columns
-            }
+            let candidates: [Path] = self == .automatic ? [.rowTiles, .channelVectors, .direct] : [self]
+            return candidates.first { candidate in
+                switch candidate {
+                case .rowTiles: RowTileConvolution.supports(p)
+                case .channelVectors: ChannelVectorConvolution.supportsForward(p)
+                case .direct: DirectConvolution.supportsForward(p)
+                case .automatic, .columns: false
+                }
+            } ?? .columns
         }
+
+        /// The kernel that runs the weight gradient of `p` with operands that are all finite or not.
+        func algorithm(weightGradient p: Conv2DParameters, finite: Bool) -> Path {
+            guard finite else { return .columns }
+            let candidates: [Path] = self == .automatic || self == .rowTiles ? [.channelVectors, .direct] : [self]
+            return candidates.first { candidate in
+                switch candidate {
+                case .channelVectors: ChannelVectorConvolution.supportsBackward(p)
+                case .direct: DirectConvolution.supportsBackward(p)
+                case .automatic, .rowTiles, .columns: false
+                }
+            } ?? .columns
+        }
+    }
+
+    /// The instruction set of the direct kernels on this CPU: `avx512f` (row tiles and channel
+    /// vectors), `avx2FMA` (`DirectConvolution`) or `none` (every call unfolds into columns).
+    public static var directInstructionSet: String {
+        cpuHasAVX512F ? "avx512f" : cpuHasAVX2FMA ? "avx2FMA" : "none"
     }
 
     /// The convolution output (NCHW), bias added when given.
@@ -85,18 +102,13 @@ public enum Conv2DKernels {
             input.withUnsafeBufferPointer { x in
                 weight.withUnsafeBufferPointer { w in
                     func run(_ b: UnsafePointer<Float>?) {
-                        let direct = path.direct(forward: p, finite: allFinite(w))
-                        if direct == .channelVectors {
-                            channelVectors(p, input: x.baseAddress!, bias: b, output: out.baseAddress!) {
-                                ChannelVectorConvolution.packForward(p, weight: w.baseAddress!, into: $0)
-                            }
-                        } else if direct == .direct {
-                            self.direct(p, input: x.baseAddress!, bias: b, output: out.baseAddress!) {
-                                DirectConvolution.packForward(p, weight: w.baseAddress!, into: $0)
-                            }
-                        } else {
+                        let algorithm = path.algorithm(forward: p, finite: allFinite(w))
+                        if algorithm == .columns {
                             ColumnConvolution.forward(p, input: x.baseAddress!, weight: w.baseAddress!,
                                                       bias: b, output: out.baseAddress!)
+                        } else {
+                            runDirect(algorithm, p, input: x.baseAddress!, bias: b, output: out.baseAddress!,
+                                      weight: ConvolutionWeights.forward(p, w.baseAddress!))
                         }
                     }
                     if let bias {
@@ -114,17 +126,17 @@ public enum Conv2DKernels {
         return filled(p.inputCount) { dx in
             gradOutput.withUnsafeBufferPointer { dy in
                 weight.withUnsafeBufferPointer { w in
-                    let transposed = p.inChannels >= DirectConvolution.minimumInputGradientChannels
-                        ? DirectConvolution.transposedProblem(p) : nil
-                    let direct = transposed == nil ? .columns : path.direct(backward: p, finite: allFinite(w))
-                    if let transposed, direct == .channelVectors {
-                        channelVectors(transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!) {
-                            ChannelVectorConvolution.packTransposed(p, weight: w.baseAddress!, into: $0)
-                        }
-                    } else if let transposed, direct == .direct {
-                        self.direct(transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!) {
-                            DirectConvolution.packTransposed(p, weight: w.baseAddress!, into: $0)
-                        }
+                    let transposed = DirectConvolution.transposedProblem(p)
+                    var algorithm = transposed.map { path.algorithm(forward: $0, finite: allFinite(w)) } ?? .columns
+                    // The input channels become the output channels of the transposed problem:
+                    // too few of them leave the vector lanes or row blocks mostly empty.
+                    if algorithm == .channelVectors && p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels
+                        || algorithm == .direct && p.inChannels < DirectConvolution.minimumInputGradientChannels {
+                        algorithm = .columns
+                    }
+                    if let transposed, algorithm != .columns {
+                        runDirect(algorithm, transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!,
+                                  weight: ConvolutionWeights.transposed(p, w.baseAddress!))
                     } else {
                         dx.update(repeating: 0)
                         ColumnConvolution.backwardInput(p, gradOutput: dy.baseAddress!, weight: w.baseAddress!,
@@ -140,14 +152,14 @@ public enum Conv2DKernels {
         return filled(p.weightCount) { dw in
             input.withUnsafeBufferPointer { x in
                 gradOutput.withUnsafeBufferPointer { dy in
-                    let direct = path.direct(backward: p, finite: allFinite(x) && allFinite(dy))
-                    if direct == .channelVectors {
+                    switch path.algorithm(weightGradient: p, finite: allFinite(x) && allFinite(dy)) {
+                    case .channelVectors:
                         ChannelVectorConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
                                                                 gradWeight: dw.baseAddress!)
-                    } else if direct == .direct {
+                    case .direct:
                         DirectConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
                                                          gradWeight: dw.baseAddress!)
-                    } else {
+                    default:
                         ColumnConvolution.backwardWeight(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
                                                          gradWeight: dw.baseAddress!)
                     }
@@ -156,28 +168,30 @@ public enum Conv2DKernels {
         }
     }
 
-    /// Runs the channel-vector forward pass of `problem` with weights that `pack` writes into a
-    /// pooled buffer of ``ChannelVectorConvolution/packedCount(_:)`` floats.
-    private static func channelVectors(
-        _ problem: Conv2DParameters, input: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        output: UnsafeMutablePointer<Float>, pack: (UnsafeMutablePointer<Float>) -> Void
+    /// Runs the forward problem `problem` on the direct kernel `algorithm`, its weights
+    /// `weight(o, step)` packed into a pooled buffer in the layout that kernel reads.
+    private static func runDirect(
+        _ algorithm: Path, _ problem: Conv2DParameters, input: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float
     ) {
-        let packed = GEMMWorkspacePool.take(count: ChannelVectorConvolution.packedCount(problem))
+        let count = switch algorithm {
+        case .rowTiles: RowTileConvolution.packedCount(problem)
+        case .channelVectors: ChannelVectorConvolution.packedCount(problem)
+        default: DirectConvolution.packedCount(problem)
+        }
+        let packed = GEMMWorkspacePool.take(count: count)
         defer { GEMMWorkspacePool.give(packed) }
-        pack(packed.pointer)
-        ChannelVectorConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
-    }
-
-    /// Runs the direct forward pass of `problem` with weights that `pack` writes into a pooled
-    /// buffer of ``DirectConvolution/packedCount(_:)`` floats.
-    private static func direct(
-        _ problem: Conv2DParameters, input: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        output: UnsafeMutablePointer<Float>, pack: (UnsafeMutablePointer<Float>) -> Void
-    ) {
-        let packed = GEMMWorkspacePool.take(count: DirectConvolution.packedCount(problem))
-        defer { GEMMWorkspacePool.give(packed) }
-        pack(packed.pointer)
-        DirectConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
+        switch algorithm {
+        case .rowTiles:
+            RowTileConvolution.pack(problem, into: packed.pointer, weight: weight)
+            RowTileConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
+        case .channelVectors:
+            ChannelVectorConvolution.pack(problem, into: packed.pointer, weight: weight)
+            ChannelVectorConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
+        default:
+            DirectConvolution.pack(problem, into: packed.pointer, weight: weight)
+            DirectConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
+        }
     }
 
     /// An array of `count` floats, every one of which `body` writes (not zeroed first).

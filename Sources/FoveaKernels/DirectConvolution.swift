@@ -41,9 +41,10 @@ enum DirectConvolution {
     static let minimumInputGradientChannels = 12
 
     /// The input gradient of `p` as a forward convolution of the output gradient (padded by
-    /// the kernel extent minus the forward padding), or nil when that padding would be negative.
+    /// the kernel extent minus the forward padding), or nil when that padding would be negative
+    /// or `p` has a stride above 1 or groups.
     static func transposedProblem(_ p: Conv2DParameters) -> Conv2DParameters? {
-        guard p.strideH == 1, p.strideW == 1 else { return nil }
+        guard p.strideH == 1, p.strideW == 1, p.groups == 1 else { return nil }
         let extentH = p.dilationH * (p.kernelHeight - 1)
         let extentW = p.dilationW * (p.kernelWidth - 1)
         let pads = (extentH - p.padTop, extentH - p.padBottom, extentW - p.padLeft, extentW - p.padRight)
@@ -127,8 +128,8 @@ enum DirectConvolution {
         }
     }
 
-    /// Output (NCHW) of the stride-1 problem `p` from weights packed by ``packForward(_:weight:into:)``
-    /// or ``packTransposed(_:weight:into:)``, plus `bias` when given.
+    /// Output (NCHW) of the problem `p` from weights packed by ``pack(_:into:weight:)``, plus
+    /// `bias` when given.
     static func forward(
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
@@ -264,39 +265,18 @@ enum DirectConvolution {
         p.inChannels * p.kernelHeight * p.kernelWidth * roundUp(p.outChannels, 6)
     }
 
-    /// Packs OIHW weights as 6-channel blocks of depth steps (``packedOffset(block:step:depth:rows:)``),
-    /// zero rows past `C_out`.
-    static func packForward(_ p: Conv2DParameters, weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+    /// Packs `weight(o, step)` of the forward problem `p` (``ConvolutionWeights/forward(_:_:)``
+    /// or ``ConvolutionWeights/transposed(_:_:)``) as 6-channel blocks of depth steps
+    /// (``packedOffset(block:step:depth:rows:)``), zero rows past `C_out`.
+    static func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float) {
         let depth = p.inChannels * p.kernelHeight * p.kernelWidth
-        for block in 0..<(roundUp(p.outChannels, 6) / 6) {
+        let rows = roundUp(p.outChannels, 6)
+        for block in 0..<(rows / 6) {
             for step in 0..<depth {
-                let target = packed + packedOffset(block: block, step: step, depth: depth, rows: roundUp(p.outChannels, 6))
+                let target = packed + packedOffset(block: block, step: step, depth: depth, rows: rows)
                 for i in 0..<6 {
                     let o = block * 6 + i
-                    target[i] = o < p.outChannels ? weight[o * depth + step] : 0
-                }
-            }
-        }
-    }
-
-    /// Packs the weights of the forward problem `p` for its ``transposedProblem(_:)``: input
-    /// channel `c` becomes an output row, output channel `o` a depth channel, and the kernel is
-    /// flipped in both axes.
-    static func packTransposed(_ p: Conv2DParameters, weight: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
-        let (kh, kw) = (p.kernelHeight, p.kernelWidth)
-        let depth = p.outChannels * kh * kw
-        for block in 0..<(roundUp(p.inChannels, 6) / 6) {
-            for o in 0..<p.outChannels {
-                for u in 0..<kh {
-                    for v in 0..<kw {
-                        let step = (o * kh + u) * kw + v
-                        let target = packed + packedOffset(block: block, step: step, depth: depth, rows: roundUp(p.inChannels, 6))
-                        for i in 0..<6 {
-                            let c = block * 6 + i
-                            target[i] = c < p.inChannels
-                                ? weight[((o * p.inChannels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)] : 0
-                        }
-                    }
+                    target[i] = o < p.outChannels ? weight(o, step) : 0
                 }
             }
         }

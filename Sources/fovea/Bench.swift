@@ -51,7 +51,8 @@ struct Bench: ParsableCommand {
         let used = KernelThreads.limit
         let runner = BenchmarkRunner(timing: `repeat`.map(BenchmarkTiming.repeats) ?? .standard)
         var report = BenchmarkReport(threads: used, peakGigaflops: PeakRate.measureGigaflops(threads: min(used, GEMM.activeProcessorCount)),
-                                     microKernel: "\(GEMM.MicroKernel.automatic.resolved)")
+                                     microKernel: "\(GEMM.MicroKernel.automatic.resolved)",
+                                     convolutionKernels: Conv2DKernels.directInstructionSet)
         if format == .table { print(report.table(), terminator: "") }
         for benchmark in selected {
             report.append(try runner.run(benchmark))

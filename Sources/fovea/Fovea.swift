@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FoveaKernels
 
 /// The `fovea` command: CNN geometry and gradients.
 @main
@@ -11,9 +12,11 @@ struct Fovea: ParsableCommand {
         subcommands: [RF.self, Grad.self, Explain.self, Train.self, Eval.self, Predict.self, Bench.self]
     )
 
-    /// Runs the command; every error becomes one line on stderr and exit status 2, while
+    /// Runs the command, with freed memory kept for reuse (``KernelMemory/retainFreedMemory()``);
+    /// every error becomes one line on stderr and exit status 2, while
     /// `--help` and `--version` print to stdout and exit 0.
     static func main() {
+        KernelMemory.retainFreedMemory()
         do {
             var command = try parseAsRoot()
             try command.run()

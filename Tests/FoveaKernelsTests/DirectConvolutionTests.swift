@@ -1,15 +1,17 @@
 import Testing
 @testable import FoveaKernels
 
-/// The direct kernels (channel vectors on AVX-512F, the AVX2 kernels) against the column path
-/// and the reference, on shapes that cross every block boundary (6-channel row blocks, 16- and
-/// 64-lane channel blocks, 16-position tiles, 64- and 96-position work items, 256-step depth
-/// blocks, 128- and 256-position gradient blocks), and their fallbacks.
+/// The direct kernels (row tiles and channel vectors on AVX-512F, the AVX2 kernels) against the
+/// column path and the reference, on shapes that cross every block boundary (6- and 8-channel
+/// row blocks, 16- and 64-lane channel blocks, 16- and 48-position tiles, 64- and 96-position
+/// work items, 256-step depth blocks, 128- and 256-position gradient blocks), and their fallbacks.
 @Suite struct DirectConvolutionTests {
-    static func problem(_ rng: inout SeededGenerator) -> Conv2DParameters {
+    /// A random valid stride-1 problem; `shallow` keeps the input channels at 7 or fewer (depth
+    /// at most 175, the size ``RowTileConvolution`` takes).
+    static func problem(_ rng: inout SeededGenerator, shallow: Bool = false) -> Conv2DParameters {
         while true {
             let p = Conv2DParameters(
-                batch: Int.random(in: 1...3, using: &rng), inChannels: Int.random(in: 1...40, using: &rng),
+                batch: Int.random(in: 1...3, using: &rng), inChannels: Int.random(in: 1...(shallow ? 7 : 40), using: &rng),
                 height: Int.random(in: 1...23, using: &rng), width: Int.random(in: 1...23, using: &rng),
                 outChannels: Int.random(in: 1...20, using: &rng),
                 kernelHeight: Int.random(in: 1...5, using: &rng), kernelWidth: Int.random(in: 1...5, using: &rng),
@@ -26,11 +28,11 @@ import Testing
 
     /// Forward pass and gradients of random stride-1 problems along `path`, against the column
     /// path and the reference.
-    static func checkStrideOne(_ path: Conv2DKernels.Path, seed: UInt64) {
+    static func checkStrideOne(_ path: Conv2DKernels.Path, seed: UInt64, shallow: Bool = false) {
         var rng = SeededGenerator(seed: seed)
         for _ in 0..<60 {
-            let p = Self.problem(&rng)
-            #expect(path.direct(backward: p, finite: true) == path)
+            let p = Self.problem(&rng, shallow: shallow)
+            #expect(path.algorithm(forward: p, finite: true) == path)
             let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
             let dy = rng.floats(p.outputCount)
             let forward = Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: path)
@@ -51,7 +53,7 @@ import Testing
             p.strideH = Int.random(in: 1...3, using: &rng)
             p.strideW = Int.random(in: 1...4, using: &rng)
             guard p.isValid else { continue }
-            #expect(path.direct(forward: p, finite: true) == path)
+            #expect(path.algorithm(forward: p, finite: true) == path)
             let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
             #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: path),
                                   ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5, "\(p)")
@@ -73,6 +75,31 @@ import Testing
     @Test(.enabled(if: ChannelVectorConvolution.supportsForward(probe)))
     func channelVectorsAgreeWithColumnsAndReference() {
         Self.checkStrideOne(.channelVectors, seed: 79)
+    }
+
+    @Test(.enabled(if: RowTileConvolution.supports(probe)))
+    func rowTilesAgreeWithColumnsAndReference() {
+        Self.checkStrideOne(.rowTiles, seed: 81, shallow: true)
+    }
+
+    @Test(.enabled(if: RowTileConvolution.supports(probe)))
+    func rowTilesCoverWholePlanesAsOneRow() {
+        // Input rows as wide as output rows (1×1, or 3×1 with vertical padding only): each plane
+        // is one row of 37·20 = 740 positions, 16 tiles of up to 48; 11 output channels cross
+        // an 8-channel block.
+        var rng = SeededGenerator(seed: 7)
+        for kernelHeight in [1, 3] {
+            let p = Conv2DParameters(batch: 2, inChannels: 5, height: 20, width: 37, outChannels: 11,
+                                     kernelHeight: kernelHeight, kernelWidth: 1,
+                                     padTop: kernelHeight / 2, padBottom: kernelHeight / 2)
+            #expect(Conv2DKernels.Path.automatic.algorithm(forward: p, finite: true) == .rowTiles)
+            let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
+            let dy = rng.floats(p.outputCount)
+            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .rowTiles),
+                                  ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5)
+            #expect(relativeError(Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: .rowTiles),
+                                  ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: w)) < 1e-5)
+        }
     }
 
     @Test(.enabled(if: DirectConvolution.supportsForward(probe)))
@@ -104,7 +131,7 @@ import Testing
                               ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5)
     }
 
-    @Test(arguments: [Conv2DKernels.Path.automatic, .direct, .channelVectors])
+    @Test(arguments: Conv2DKernels.Path.allCases)
     func deepProblemCrossesDepthBlocks(_ path: Conv2DKernels.Path) {
         // 64 channels × 3 × 3 = 576 depth steps: three depth blocks; 30 outputs cross tiles and
         // items. A path this machine lacks runs the column path.

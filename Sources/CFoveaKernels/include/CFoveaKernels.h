@@ -50,11 +50,26 @@ void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *star
                                     const float *w, const float *bias, long positions,
                                     float *out, const long *outOffsets, long channelStride);
 
+/// A row tile of a stride-1 forward convolution on AVX-512F: `rows` (1...8) output channels times
+/// `width` (1...48) consecutive output positions. For depth step `s` the positions read the
+/// `width` consecutive floats at `x + offsets[s]` and multiply them by `w[8·s + r]` (eight floats
+/// per step, zero past `rows`). Writes `out[r·ldo + i] = bias[r] + Σ` (no bias when NULL) for
+/// `r < rows`, `i < width`; nothing past `width` is read or written.
+/// Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_conv_row_tile_avx512(long rows, long width, long depth, const float *x, const long *offsets,
+                                const float *w, const float *bias, float *out, long ldo);
+
 /// The weight-gradient tile on AVX-512F: for r in 0..<6 and j below `lanes` (1...64) rounded up to
 /// 16, C[r][j] += sum_{q < count} X[offsets[r] + q] * DYT[q][j], with `ldt` the row stride of DYT
 /// and `ldc` that of C. Only call when `fovea_cpu_has_avx512f()` returns 1.
 void fovea_conv_weight_tile_avx512(long lanes, long count, const float *x, const long *offsets,
                                    const float *dyt, long ldt, float *c, long ldc);
+
+/// Asks glibc's malloc to serve blocks below 32 MiB from its heap and to keep up to 1 GiB of freed
+/// memory there, so that a loop allocating and freeing the same large arrays reuses pages instead
+/// of mapping (and zero-filling) new ones on every call. Process-wide. Returns 1 when applied, 0
+/// elsewhere (another C library).
+int fovea_retain_freed_memory(void);
 
 /// Runs `iterations` rounds of 12 independent 8-wide fused multiply-adds (192 FLOPs per round)
 /// on AVX2+FMA and returns a value derived from them; does nothing and returns 0 on a CPU
