@@ -1,8 +1,8 @@
 /// Fast convolution kernels, same contract and layouts as `ReferenceConv2D`.
 ///
 /// Ungrouped convolutions with finite operands run direct kernels (the gradients at stride 1
-/// only): on AVX-512F `RowTileConvolution` for shallow stride-1 problems and
-/// `ChannelVectorConvolution` for the rest, else `DirectConvolution` on AVX2 and FMA. Every other
+/// only): on AVX-512F `RowTileConvolution` for stride-1 problems that are shallow or have few
+/// output channels, and `ChannelVectorConvolution` for the rest, else `DirectConvolution` on AVX2 and FMA. Every other
 /// case unfolds each image into a column matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`.
 /// Either way a result does not depend on the number of threads.
 public enum Conv2DKernels {
@@ -26,7 +26,7 @@ public enum Conv2DKernels {
             let candidates: [Path] = self == .automatic ? [.rowTiles, .channelVectors, .direct] : [self]
             return candidates.first { candidate in
                 switch candidate {
-                case .rowTiles: RowTileConvolution.supports(p)
+                case .rowTiles: self == .automatic ? RowTileConvolution.prefers(p) : RowTileConvolution.supports(p)
                 case .channelVectors: ChannelVectorConvolution.supportsForward(p)
                 case .direct: DirectConvolution.supportsForward(p)
                 case .automatic, .columns: false

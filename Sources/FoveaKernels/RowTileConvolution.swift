@@ -1,6 +1,6 @@
 import CFoveaKernels
 
-/// Stride-1 convolution of small depth with the output positions of one row in 16-lane AVX-512
+/// Stride-1 convolution with the output positions of one row in 16-lane AVX-512
 /// vectors and eight output channels broadcast: for shallow layers (LeNet's 1-channel input,
 /// 1×1 convolutions of few channels), where the transposes of ``ChannelVectorConvolution``'s
 /// six-position tiles would cost as much as the arithmetic.
@@ -16,15 +16,37 @@ enum RowTileConvolution {
     static let channels = 8
     /// Most positions per tile: three vectors.
     static let maximumWidth = 48
-    /// Deepest problem that runs here; deeper ones reuse each loaded input vector across more
-    /// channels in ``ChannelVectorConvolution``.
-    static let maximumDepth = 191
+    /// Depth up to which shallow problems always run here: the transposes of the other kernel's
+    /// six-position tiles cost about as much as this many multiply-adds per output.
+    static let shallowDepth = 191
 
-    /// Whether the forward problem `p` runs here: AVX-512F, one group, stride 1, depth at most
-    /// ``maximumDepth``.
+    /// Whether the forward problem `p` can run here: AVX-512F, one group, stride 1.
     static func supports(_ p: Conv2DParameters) -> Bool {
         cpuHasAVX512F && p.groups == 1 && p.strideH == 1 && p.strideW == 1
-            && p.inChannels * p.kernelHeight * p.kernelWidth <= maximumDepth
+    }
+
+    /// Whether `p` runs faster here than in ``ChannelVectorConvolution``: it is shallow, or
+    /// its rows and channels fill more of the vector lanes here (`C_out` in blocks of 8 and
+    /// rows in 16-position vectors, against `C_out` in 16-lane vectors).
+    static func prefers(_ p: Conv2DParameters) -> Bool {
+        guard supports(p) else { return false }
+        if p.inChannels * p.kernelHeight * p.kernelWidth <= shallowDepth { return true }
+        let (_, rowLength) = rowLayout(p)
+        let tiles = (rowLength + maximumWidth - 1) / maximumWidth
+        let lanes = (0..<tiles).reduce(0) { sum, t in
+            let width = (t + 1) * rowLength / tiles - t * rowLength / tiles
+            return sum + DirectConvolution.roundUp(width, 16)
+        }
+        let rowUse = Double(p.outChannels) / Double(DirectConvolution.roundUp(p.outChannels, channels))
+            * Double(rowLength) / Double(lanes)
+        let channelUse = Double(p.outChannels) / Double(ChannelVectorConvolution.packedCount(p) / (p.inChannels * p.kernelHeight * p.kernelWidth))
+        return rowUse > channelUse
+    }
+
+    /// Rows per image and positions per row: one per output row, or the whole plane when the
+    /// padded input rows are as wide as the output rows.
+    static func rowLayout(_ p: Conv2DParameters) -> (rows: Int, length: Int) {
+        p.padLeft + p.width + p.padRight == p.outWidth ? (1, p.outHeight * p.outWidth) : (p.outHeight, p.outWidth)
     }
 
     /// Floats of packed weights for the forward problem `p`.
@@ -50,8 +72,7 @@ enum RowTileConvolution {
         let (width, plane) = padded ? (plan.paddedWidth, plan.plane) : (p.width, p.height * p.width)
         let imageStride = padded ? plan.imageStride : p.inChannels * plane
         let outPlane = p.outHeight * p.outWidth
-        // One row per output row, or the whole plane when input and output rows are as wide.
-        let (rows, rowLength) = width == p.outWidth ? (1, outPlane) : (p.outHeight, p.outWidth)
+        let (rows, rowLength) = Self.rowLayout(p)
         let blocks = (p.outChannels + channels - 1) / channels
         let items = p.batch * blocks
         let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * plan.depth, items: items)

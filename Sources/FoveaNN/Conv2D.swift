@@ -106,20 +106,28 @@ public struct Conv2D: Module {
     public func backward(_ pass: ForwardPass, gradOutput: Tensor) throws -> Gradients {
         let p = try kernelParameters(forInput: pass.input.shape)
         try checkGradOutput(gradOutput, pass)
+        let dx = switch implementation {
+        case .fast: Conv2DKernels.backwardInput(p, gradOutput: gradOutput.scalars, weight: weight.scalars)
+        case .reference: ReferenceConv2D.backwardInput(p, gradOutput: gradOutput.scalars, weight: weight.scalars)
+        }
+        return Gradients(input: makeTensor(pass.input.shape, dx), parameters: try parameterGradients(pass, gradOutput: gradOutput))
+    }
+
+    public func parameterGradients(_ pass: ForwardPass, gradOutput: Tensor) throws -> [Tensor] {
+        let p = try kernelParameters(forInput: pass.input.shape)
+        try checkGradOutput(gradOutput, pass)
         let dy = gradOutput.scalars
-        let (dx, dw, db): ([Float], [Float], [Float]?)
+        let (dw, db): ([Float], [Float]?)
         switch implementation {
         case .fast:
-            dx = Conv2DKernels.backwardInput(p, gradOutput: dy, weight: weight.scalars)
             dw = Conv2DKernels.backwardWeight(p, input: pass.input.scalars, gradOutput: dy)
             db = bias == nil ? nil : Conv2DKernels.backwardBias(p, gradOutput: dy)
         case .reference:
-            dx = ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: weight.scalars)
             dw = ReferenceConv2D.backwardWeight(p, input: pass.input.scalars, gradOutput: dy)
             db = bias == nil ? nil : ReferenceConv2D.backwardBias(p, gradOutput: dy)
         }
         var parameters = [makeTensor(weight.shape, dw)]
         if let db { parameters.append(makeTensor([p.outChannels], db)) }
-        return Gradients(input: makeTensor(pass.input.shape, dx), parameters: parameters)
+        return parameters
     }
 }

@@ -58,9 +58,14 @@ public struct Dense: Module {
 
     public func backward(_ pass: ForwardPass, gradOutput: Tensor) throws -> Gradients {
         try checkGradOutput(gradOutput, pass)
-        let batch = pass.input.shape[0]
-        let dx = DenseKernels.backwardInput(batch: batch, inFeatures: inFeatures, outFeatures: outFeatures,
+        let dx = DenseKernels.backwardInput(batch: pass.input.shape[0], inFeatures: inFeatures, outFeatures: outFeatures,
                                             gradOutput: gradOutput.scalars, weight: weight.scalars)
+        return Gradients(input: makeTensor(pass.input.shape, dx), parameters: try parameterGradients(pass, gradOutput: gradOutput))
+    }
+
+    public func parameterGradients(_ pass: ForwardPass, gradOutput: Tensor) throws -> [Tensor] {
+        try checkGradOutput(gradOutput, pass)
+        let batch = pass.input.shape[0]
         let dw = DenseKernels.backwardWeight(batch: batch, inFeatures: inFeatures, outFeatures: outFeatures,
                                              input: pass.input.scalars, gradOutput: gradOutput.scalars)
         var parameters = [makeTensor(weight.shape, dw)]
@@ -68,6 +73,6 @@ public struct Dense: Module {
             parameters.append(makeTensor([outFeatures],
                                          DenseKernels.backwardBias(batch: batch, outFeatures: outFeatures, gradOutput: gradOutput.scalars)))
         }
-        return Gradients(input: makeTensor(pass.input.shape, dx), parameters: parameters)
+        return parameters
     }
 }

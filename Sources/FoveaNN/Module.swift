@@ -56,10 +56,17 @@ public protocol Module: Sendable {
     func forward(_ input: Tensor) throws -> ForwardPass
     /// Given `∂E/∂output`, returns `∂E/∂input` and `∂E/∂parameters`.
     func backward(_ pass: ForwardPass, gradOutput: Tensor) throws -> Gradients
+    /// Given `∂E/∂output`, returns `∂E/∂parameters` alone, in the order of `parameters`: for a
+    /// layer whose input gradient nobody needs (one reading the network's input).
+    func parameterGradients(_ pass: ForwardPass, gradOutput: Tensor) throws -> [Tensor]
 }
 
 extension Module {
     public var parameters: [Tensor] { [] }
+
+    public func parameterGradients(_ pass: ForwardPass, gradOutput: Tensor) throws -> [Tensor] {
+        try backward(pass, gradOutput: gradOutput).parameters
+    }
 
     public func withParameters(_ parameters: [Tensor]) throws -> Self {
         guard parameters.isEmpty else {

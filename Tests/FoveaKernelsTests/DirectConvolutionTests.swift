@@ -6,12 +6,11 @@ import Testing
 /// row blocks, 16- and 64-lane channel blocks, 16- and 48-position tiles, 64- and 96-position
 /// work items, 256-step depth blocks, 128- and 256-position gradient blocks), and their fallbacks.
 @Suite struct DirectConvolutionTests {
-    /// A random valid stride-1 problem; `shallow` keeps the input channels at 7 or fewer (depth
-    /// at most 175, the size ``RowTileConvolution`` takes).
-    static func problem(_ rng: inout SeededGenerator, shallow: Bool = false) -> Conv2DParameters {
+    /// A random valid stride-1 problem.
+    static func problem(_ rng: inout SeededGenerator) -> Conv2DParameters {
         while true {
             let p = Conv2DParameters(
-                batch: Int.random(in: 1...3, using: &rng), inChannels: Int.random(in: 1...(shallow ? 7 : 40), using: &rng),
+                batch: Int.random(in: 1...3, using: &rng), inChannels: Int.random(in: 1...40, using: &rng),
                 height: Int.random(in: 1...23, using: &rng), width: Int.random(in: 1...23, using: &rng),
                 outChannels: Int.random(in: 1...20, using: &rng),
                 kernelHeight: Int.random(in: 1...5, using: &rng), kernelWidth: Int.random(in: 1...5, using: &rng),
@@ -28,10 +27,10 @@ import Testing
 
     /// Forward pass and gradients of random stride-1 problems along `path`, against the column
     /// path and the reference.
-    static func checkStrideOne(_ path: Conv2DKernels.Path, seed: UInt64, shallow: Bool = false) {
+    static func checkStrideOne(_ path: Conv2DKernels.Path, seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
         for _ in 0..<60 {
-            let p = Self.problem(&rng, shallow: shallow)
+            let p = Self.problem(&rng)
             #expect(path.algorithm(forward: p, finite: true) == path)
             let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
             let dy = rng.floats(p.outputCount)
@@ -79,7 +78,29 @@ import Testing
 
     @Test(.enabled(if: RowTileConvolution.supports(probe)))
     func rowTilesAgreeWithColumnsAndReference() {
-        Self.checkStrideOne(.rowTiles, seed: 81, shallow: true)
+        Self.checkStrideOne(.rowTiles, seed: 81)
+    }
+
+    @Test func automaticPathPrefersRowTilesForShallowOrNarrowProblems() {
+        let automatic = Conv2DKernels.Path.automatic
+        // LeNet's first layer: depth 25.
+        let lenet = Conv2DParameters(batch: 64, inChannels: 1, height: 28, width: 28, outChannels: 32,
+                                     kernelHeight: 5, kernelWidth: 5)
+        // The input gradient of LeNet-5's second layer (6 → 16, 5×5 on 14²) as a forward
+        // problem: depth 400 but 6 output channels, 6/8 of a row tile and 6/16 of a vector.
+        let narrow = DirectConvolution.transposedProblem(Conv2DParameters(
+            batch: 64, inChannels: 6, height: 14, width: 14, outChannels: 16, kernelHeight: 5, kernelWidth: 5))!
+        // A ResNet 3×3 layer: 128 channels fill the vectors, 28-wide rows fill 28/32 lanes.
+        let wide = Conv2DParameters(batch: 32, inChannels: 128, height: 28, width: 28, outChannels: 128,
+                                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+        if ChannelVectorConvolution.supportsForward(Self.probe) {
+            #expect(automatic.algorithm(forward: lenet, finite: true) == .rowTiles)
+            #expect(automatic.algorithm(forward: narrow, finite: true) == .rowTiles)
+            #expect(automatic.algorithm(forward: wide, finite: true) == .channelVectors)
+        } else {
+            #expect(automatic.algorithm(forward: wide, finite: true) == (DirectConvolution.supportsForward(Self.probe) ? .direct : .columns))
+        }
+        #expect(automatic.algorithm(forward: wide, finite: false) == .columns)
     }
 
     @Test(.enabled(if: RowTileConvolution.supports(probe)))

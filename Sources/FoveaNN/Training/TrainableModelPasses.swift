@@ -80,11 +80,17 @@ extension TrainableModel {
             switch step.operation {
             case .module(let module):
                 guard let pass = trace.passes[k] else { continue }
+                guard step.inputs[0] > 0 else {
+                    // A layer reading the network input: its input gradient is not needed.
+                    for (offset, tensor) in try module.parameterGradients(pass, gradOutput: gradient).enumerated() {
+                        parameterGradients[step.parameterRange.lowerBound + offset] = tensor
+                    }
+                    continue
+                }
                 let result = try module.backward(pass, gradOutput: gradient)
                 for (offset, tensor) in result.parameters.enumerated() {
                     parameterGradients[step.parameterRange.lowerBound + offset] = tensor
                 }
-                guard step.inputs[0] > 0 else { continue }
                 let input = step.flattensInput ? try result.input.reshaped(to: trace.values[step.inputs[0]].shape) : result.input
                 accumulate(input, into: step.inputs[0])
             case .identity, .add:
