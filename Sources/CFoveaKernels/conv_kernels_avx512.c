@@ -134,39 +134,43 @@ void fovea_conv_row_tile_avx512(long rows, long width, long depth, const float *
     }
 }
 
-// The weight-gradient tile: six depth steps (rows) times NV 16-lane channel vectors.
+// The weight-gradient tile: six depth steps (rows) times NV 16-lane channel vectors, summed over
+// `rows` output rows of `width` positions each.
 #define FOVEA_WEIGHT_TILE(NV)                                                                    \
-    FOVEA_TARGET512 static void weight_tile_##NV(long count, const float *x, const long *offsets,   \
+    FOVEA_TARGET512 static void weight_tile_##NV(long rows, long width, const float *x,           \
+                                                 long xRowStride, const long *offsets,            \
                                                  const float *dyt, long ldt, float *c, long ldc) {  \
-        const float *const x0 = x + offsets[0], *const x1 = x + offsets[1];                       \
-        const float *const x2 = x + offsets[2], *const x3 = x + offsets[3];                       \
-        const float *const x4 = x + offsets[4], *const x5 = x + offsets[5];                       \
         __m512 a[6][NV];                                                                          \
         _Pragma("clang loop unroll(full)") for (int j = 0; j < 6; ++j)                            \
             _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
                 a[j][v] = _mm512_setzero_ps();                                                    \
-        for (long q = 0; q < count; ++q, dyt += ldt) {                                            \
-            __m512 g[NV];                                                                         \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
-                g[v] = _mm512_loadu_ps(dyt + 16 * v);                                             \
-            __m512 b = _mm512_set1_ps(x0[q]);                                                     \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
-                a[0][v] = _mm512_fmadd_ps(b, g[v], a[0][v]);                                      \
-            b = _mm512_set1_ps(x1[q]);                                                            \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
-                a[1][v] = _mm512_fmadd_ps(b, g[v], a[1][v]);                                      \
-            b = _mm512_set1_ps(x2[q]);                                                            \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
-                a[2][v] = _mm512_fmadd_ps(b, g[v], a[2][v]);                                      \
-            b = _mm512_set1_ps(x3[q]);                                                            \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
-                a[3][v] = _mm512_fmadd_ps(b, g[v], a[3][v]);                                      \
-            b = _mm512_set1_ps(x4[q]);                                                            \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
-                a[4][v] = _mm512_fmadd_ps(b, g[v], a[4][v]);                                      \
-            b = _mm512_set1_ps(x5[q]);                                                            \
-            _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                       \
-                a[5][v] = _mm512_fmadd_ps(b, g[v], a[5][v]);                                      \
+        for (long y = 0; y < rows; ++y, x += xRowStride) {                                        \
+            const float *const x0 = x + offsets[0], *const x1 = x + offsets[1];                   \
+            const float *const x2 = x + offsets[2], *const x3 = x + offsets[3];                   \
+            const float *const x4 = x + offsets[4], *const x5 = x + offsets[5];                   \
+            for (long q = 0; q < width; ++q, dyt += ldt) {                                        \
+                __m512 g[NV];                                                                     \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                   \
+                    g[v] = _mm512_loadu_ps(dyt + 16 * v);                                         \
+                __m512 b = _mm512_set1_ps(x0[q]);                                                 \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                   \
+                    a[0][v] = _mm512_fmadd_ps(b, g[v], a[0][v]);                                  \
+                b = _mm512_set1_ps(x1[q]);                                                        \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                   \
+                    a[1][v] = _mm512_fmadd_ps(b, g[v], a[1][v]);                                  \
+                b = _mm512_set1_ps(x2[q]);                                                        \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                   \
+                    a[2][v] = _mm512_fmadd_ps(b, g[v], a[2][v]);                                  \
+                b = _mm512_set1_ps(x3[q]);                                                        \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                   \
+                    a[3][v] = _mm512_fmadd_ps(b, g[v], a[3][v]);                                  \
+                b = _mm512_set1_ps(x4[q]);                                                        \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                   \
+                    a[4][v] = _mm512_fmadd_ps(b, g[v], a[4][v]);                                  \
+                b = _mm512_set1_ps(x5[q]);                                                        \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                   \
+                    a[5][v] = _mm512_fmadd_ps(b, g[v], a[5][v]);                                  \
+            }                                                                                     \
         }                                                                                         \
         _Pragma("clang loop unroll(full)") for (int j = 0; j < 6; ++j)                            \
             _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v) {                     \
@@ -180,13 +184,13 @@ FOVEA_WEIGHT_TILE(2)
 FOVEA_WEIGHT_TILE(3)
 FOVEA_WEIGHT_TILE(4)
 
-void fovea_conv_weight_tile_avx512(long lanes, long count, const float *x, const long *offsets,
-                                   const float *dyt, long ldt, float *c, long ldc) {
+void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const float *x, long xRowStride,
+                                   const long *offsets, const float *dyt, long ldt, float *c, long ldc) {
     switch ((lanes + 15) / 16) {
-    case 1: weight_tile_1(count, x, offsets, dyt, ldt, c, ldc); break;
-    case 2: weight_tile_2(count, x, offsets, dyt, ldt, c, ldc); break;
-    case 3: weight_tile_3(count, x, offsets, dyt, ldt, c, ldc); break;
-    default: weight_tile_4(count, x, offsets, dyt, ldt, c, ldc); break;
+    case 1: weight_tile_1(rows, width, x, xRowStride, offsets, dyt, ldt, c, ldc); break;
+    case 2: weight_tile_2(rows, width, x, xRowStride, offsets, dyt, ldt, c, ldc); break;
+    case 3: weight_tile_3(rows, width, x, xRowStride, offsets, dyt, ldt, c, ldc); break;
+    default: weight_tile_4(rows, width, x, xRowStride, offsets, dyt, ldt, c, ldc); break;
     }
 }
 
@@ -206,9 +210,10 @@ void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *star
     (void)channelStride;
 }
 
-void fovea_conv_weight_tile_avx512(long lanes, long count, const float *x, const long *offsets,
-                                   const float *dyt, long ldt, float *c, long ldc) {
-    (void)lanes; (void)count; (void)x; (void)offsets; (void)dyt; (void)ldt; (void)c; (void)ldc;
+void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const float *x, long xRowStride,
+                                   const long *offsets, const float *dyt, long ldt, float *c, long ldc) {
+    (void)lanes; (void)rows; (void)width; (void)x; (void)xRowStride; (void)offsets; (void)dyt; (void)ldt;
+    (void)c; (void)ldc;
 }
 
 #endif

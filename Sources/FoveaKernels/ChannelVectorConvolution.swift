@@ -9,16 +9,16 @@ import CFoveaKernels
 /// meets, at `start(position) + c·Hp·Wp + u·dH·Wp + v·dW` in the zero-padded image. Any stride and
 /// dilation work alike, and an image without padding is read in place. The input gradient (stride
 /// 1) is the same pass over the output gradient with flipped, transposed weights; the weight
-/// gradient runs a tile of six depth steps times 64 channels over the positions, as
-/// ``DirectConvolution`` does with 16. Needs AVX-512F; every output is summed by one tile in a
-/// fixed order, so results do not depend on threads.
+/// gradient runs a tile of six depth steps times 64 channels over the output rows, as
+/// ``DirectConvolution`` does with 16 over its padded grid. Needs AVX-512F; every output is
+/// summed by one tile in a fixed order, so results do not depend on threads.
 enum ChannelVectorConvolution {
     /// Output channels per block: four 16-lane vectors.
     static let blockLanes = 64
     /// Forward tiles (of six positions) per work item.
     static let tilesPerItem = 16
-    /// Positions of the weight gradient summed per pass over its tiles (the block of the
-    /// transposed output gradient, 128 × 64 floats, stays in L1 and L2).
+    /// Positions (whole output rows, at least one) of the weight gradient summed per pass over
+    /// its tiles (the block of the transposed output gradient, 128 × 64 floats, stays in L1 and L2).
     static let positionBlock = 128
 
     /// Whether the forward pass of `p` can run here: AVX-512F, one group.
@@ -134,7 +134,8 @@ enum ChannelVectorConvolution {
         let blocks = (p.outChannels + blockLanes - 1) / blockLanes
         let items = stepTiles * blocks
         let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * plan.depth, items: items)
-        let imageGradient = plan.paddedPositions * columns
+        let outPlane = p.outHeight * p.outWidth
+        let imageGradient = outPlane * columns
         let padded = GEMMWorkspacePool.take(count: p.batch * plan.imageStride)
         let transposed = GEMMWorkspacePool.take(count: p.batch * imageGradient)
         let sums = GEMMWorkspacePool.take(count: stepTiles * 6 * columns)
@@ -147,29 +148,29 @@ enum ChannelVectorConvolution {
         let (images, gradients, accumulators) = (padded.pointer, transposed.pointer, sums.pointer)
         ThreadTeam.run(workers) { worker in
             for n in ThreadTeam.share(worker, of: workers, count: p.batch) {
-                transpose(plan, gradOutput, image: n, into: gradients + n * imageGradient)
+                transpose(p, gradOutput, image: n, into: gradients + n * imageGradient)
             }
         }
         accumulators.update(repeating: 0, count: stepTiles * 6 * columns)
         var offsets = plan.offsets
         offsets += [Int](repeating: 0, count: stepTiles * 6 - plan.depth)
+        let rowsPerBlock = max(1, positionBlock / p.outWidth)
         offsets.withUnsafeBufferPointer { offsets in
             ThreadTeam.run(workers) { worker in
                 let mine = ThreadTeam.share(worker, of: workers, count: items)
                 for n in 0..<p.batch {
-                    var q0 = 0
-                    while q0 < plan.paddedPositions {
-                        let count = min(positionBlock, plan.paddedPositions - q0)
-                        let x = images + n * plan.imageStride + q0
+                    for y0 in stride(from: 0, to: p.outHeight, by: rowsPerBlock) {
+                        let rows = min(rowsPerBlock, p.outHeight - y0)
+                        let x = images + n * plan.imageStride + y0 * plan.paddedWidth
                         for item in mine {
                             let (block, tile) = item.quotientAndRemainder(dividingBy: stepTiles)
                             let (lanes, stride) = lanes(block: block, outChannels: p.outChannels)
-                            let dyt = gradients + n * imageGradient + block * blockLanes * plan.paddedPositions
+                            let dyt = gradients + n * imageGradient + block * blockLanes * outPlane
+                                + y0 * p.outWidth * stride
                             fovea_conv_weight_tile_avx512(
-                                lanes, count, x, offsets.baseAddress! + tile * 6, dyt + q0 * stride, stride,
-                                accumulators + tile * 6 * columns + block * blockLanes, columns)
+                                lanes, rows, p.outWidth, x, plan.paddedWidth, offsets.baseAddress! + tile * 6,
+                                dyt, stride, accumulators + tile * 6 * columns + block * blockLanes, columns)
                         }
-                        q0 += count
                     }
                 }
             }
@@ -182,27 +183,29 @@ enum ChannelVectorConvolution {
     }
 
     /// Writes image `n` of the output gradient as `[channel block][position][lanes]`: for each
-    /// block of 64 channels (the last rounded up to 16), one row per position of the padded
-    /// position grid, zero at the discarded positions and the channels past `C_out`.
+    /// block of 64 channels (the last rounded up to 16, those lanes zero), one row per output
+    /// position.
     private static func transpose(
-        _ plan: DirectConvolution.Plan, _ gradOutput: UnsafePointer<Float>, image n: Int,
+        _ p: Conv2DParameters, _ gradOutput: UnsafePointer<Float>, image n: Int,
         into destination: UnsafeMutablePointer<Float>
     ) {
-        let p = plan.p
-        destination.update(repeating: 0, count: plan.paddedPositions * DirectConvolution.roundUp(p.outChannels, 16))
         let outPlane = p.outHeight * p.outWidth
+        let lastBlock = (p.outChannels - 1) / blockLanes
+        let (count, stride) = lanes(block: lastBlock, outChannels: p.outChannels)
+        if count < stride {
+            let block = destination + lastBlock * blockLanes * outPlane
+            for q in 0..<outPlane {
+                (block + q * stride + count).update(repeating: 0, count: stride - count)
+            }
+        }
         for o in 0..<p.outChannels {
             let (block, lane) = o.quotientAndRemainder(dividingBy: blockLanes)
             let stride = lanes(block: block, outChannels: p.outChannels).stride
             let source = gradOutput + (n * p.outChannels + o) * outPlane
-            let column = destination + block * blockLanes * plan.paddedPositions + lane
-            for y in 0..<p.outHeight {
-                let row = source + y * p.outWidth
-                var target = column + y * plan.gridWidth * stride
-                for x in 0..<p.outWidth {
-                    target.pointee = row[x]
-                    target += stride
-                }
+            var target = destination + block * blockLanes * outPlane + lane
+            for q in 0..<outPlane {
+                target.pointee = source[q]
+                target += stride
             }
         }
     }

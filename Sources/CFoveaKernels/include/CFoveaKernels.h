@@ -60,10 +60,11 @@ void fovea_conv_row_tile_avx512(long rows, long width, long depth, const float *
                                 const float *w, const float *bias, float *out, long ldo);
 
 /// The weight-gradient tile on AVX-512F: for r in 0..<6 and j below `lanes` (1...64) rounded up to
-/// 16, C[r][j] += sum_{q < count} X[offsets[r] + q] * DYT[q][j], with `ldt` the row stride of DYT
-/// and `ldc` that of C. Only call when `fovea_cpu_has_avx512f()` returns 1.
-void fovea_conv_weight_tile_avx512(long lanes, long count, const float *x, const long *offsets,
-                                   const float *dyt, long ldt, float *c, long ldc);
+/// 16, C[r][j] += sum over y < rows, q < width of X[offsets[r] + y·xRowStride + q] ·
+/// DYT[y·width + q][j], with `ldt` the row stride of DYT and `ldc` that of C.
+/// Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const float *x, long xRowStride,
+                                   const long *offsets, const float *dyt, long ldt, float *c, long ldc);
 
 /// Asks glibc's malloc to serve blocks below 32 MiB from its heap and to keep up to 1 GiB of freed
 /// memory there, so that a loop allocating and freeing the same large arrays reuses pages instead
