@@ -17,7 +17,7 @@ public struct BenchmarkReport: Sendable {
     public let peakGigaflops: Double?
     /// The GEMM micro-kernel that ran (`avx2FMA` or `portable`).
     public let microKernel: String
-    /// The instruction set of the direct convolution kernels (`avx512f`, `avx2FMA` or `none`).
+    /// The instruction set of the convolution kernels (`avx512`, `avx2` or `portable`).
     public let convolutionKernels: String
     public private(set) var entries: [Entry] = []
 

@@ -21,9 +21,10 @@ enum ChannelVectorConvolution {
     /// its tiles (the block of the transposed output gradient, 128 × 64 floats, stays in L1 and L2).
     static let positionBlock = 128
 
-    /// Whether the forward pass of `p` can run here: AVX-512F, one group.
+    /// Whether the forward pass of `p` can run here: AVX-512F (within ``KernelInstructionSet/limit``),
+    /// one group.
     static func supportsForward(_ p: Conv2DParameters) -> Bool {
-        cpuHasAVX512F && p.groups == 1
+        KernelInstructionSet.active == .avx512 && p.groups == 1
     }
 
     /// Whether the gradients of `p` can run here: AVX-512F, one group, stride 1.
@@ -210,6 +211,3 @@ enum ChannelVectorConvolution {
         }
     }
 }
-
-/// Whether the CPU and OS support AVX-512F, detected once.
-let cpuHasAVX512F: Bool = fovea_cpu_has_avx512f() != 0

@@ -48,12 +48,6 @@ public enum Conv2DKernels {
         }
     }
 
-    /// The instruction set of the direct kernels on this CPU: `avx512f` (row tiles and channel
-    /// vectors), `avx2FMA` (`DirectConvolution`) or `none` (every call unfolds into columns).
-    public static var directInstructionSet: String {
-        cpuHasAVX512F ? "avx512f" : cpuHasAVX2FMA ? "avx2FMA" : "none"
-    }
-
     /// The convolution output (NCHW), bias added when given.
     public static func forward(_ p: Conv2DParameters, input: [Float], weight: [Float], bias: [Float]?) -> [Float] {
         forward(p, input: input, weight: weight, bias: bias, path: .automatic)

@@ -27,12 +27,12 @@ enum DirectConvolution {
 
     /// Whether the forward pass of `p` can run here: AVX2 and FMA, one group.
     static func supportsForward(_ p: Conv2DParameters) -> Bool {
-        cpuHasAVX2FMA && p.groups == 1
+        KernelInstructionSet.active >= .avx2 && p.groups == 1
     }
 
     /// Whether the gradients of `p` can run here: AVX2 and FMA, one group, stride 1.
     static func supportsBackward(_ p: Conv2DParameters) -> Bool {
-        cpuHasAVX2FMA && p.groups == 1 && p.strideH == 1 && p.strideW == 1
+        supportsForward(p) && p.strideH == 1 && p.strideW == 1
     }
 
     /// Fewest input channels for which the input gradient runs here: its rows are the input

@@ -3,7 +3,7 @@ import CFoveaKernels
 extension GEMM {
     /// The register-tile routine at the heart of ``GEMM/sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:options:)``.
     public enum MicroKernel: Sendable, Hashable, CaseIterable {
-        /// The fastest kernel this CPU supports.
+        /// The fastest kernel this CPU supports within ``KernelInstructionSet/limit``.
         case automatic
         /// 6×16 tile of 8-wide AVX2 vectors with fused multiply-add (x86-64 with AVX2 and FMA).
         case avx2FMA
@@ -13,7 +13,8 @@ extension GEMM {
         /// The concrete kernel that runs for this choice on this CPU.
         public var resolved: MicroKernel {
             switch self {
-            case .automatic, .avx2FMA: cpuHasAVX2FMA ? .avx2FMA : .portable
+            case .automatic: KernelInstructionSet.active >= .avx2 ? .avx2FMA : .portable
+            case .avx2FMA: cpuHasAVX2FMA ? .avx2FMA : .portable
             case .portable: .portable
             }
         }

@@ -20,9 +20,10 @@ enum RowTileConvolution {
     /// six-position tiles cost about as much as this many multiply-adds per output.
     static let shallowDepth = 191
 
-    /// Whether the forward problem `p` can run here: AVX-512F, one group, stride 1.
+    /// Whether the forward problem `p` can run here: AVX-512F (within ``KernelInstructionSet/limit``),
+    /// one group, stride 1.
     static func supports(_ p: Conv2DParameters) -> Bool {
-        cpuHasAVX512F && p.groups == 1 && p.strideH == 1 && p.strideW == 1
+        KernelInstructionSet.active == .avx512 && p.groups == 1 && p.strideH == 1 && p.strideW == 1
     }
 
     /// Whether `p` runs faster here than in ``ChannelVectorConvolution``: it is shallow, or

@@ -26,6 +26,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Threads the kernels may use (default: every processor this process may run on).")
     var threads: Int?
 
+    @Option(name: .customLong("instruction-set"),
+            help: ArgumentHelp("Widest vector instructions the kernels may use: avx512, avx2 or portable (default: the widest this CPU has).",
+                               valueName: "SET"))
+    var instructionSet: KernelInstructionSet?
+
     @Option(help: ArgumentHelp("Timed calls per measurement, after 2 warm-up calls.", valueName: "R"))
     var `repeat`: Int?
 
@@ -48,11 +53,12 @@ struct Bench: ParsableCommand {
             return found
         }
         if let threads { KernelThreads.limit = threads }
+        if let instructionSet { KernelInstructionSet.limit = instructionSet }
         let used = KernelThreads.limit
         let runner = BenchmarkRunner(timing: `repeat`.map(BenchmarkTiming.repeats) ?? .standard)
         var report = BenchmarkReport(threads: used, peakGigaflops: PeakRate.measureGigaflops(threads: min(used, GEMM.activeProcessorCount)),
                                      microKernel: "\(GEMM.MicroKernel.automatic.resolved)",
-                                     convolutionKernels: Conv2DKernels.directInstructionSet)
+                                     convolutionKernels: KernelInstructionSet.active.rawValue)
         if format == .table { print(report.table(), terminator: "") }
         for benchmark in selected {
             report.append(try runner.run(benchmark))
@@ -66,3 +72,5 @@ struct Bench: ParsableCommand {
 enum BenchFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
 }
+
+extension KernelInstructionSet: ExpressibleByArgument {}
