@@ -3,20 +3,33 @@
 enum ConvolutionWeights {
     /// Packs `weight(o, step)` for `outChannels` channels and `depth` steps as blocks of
     /// `blockSize` channels, block `b` at `b·blockSize·depth`, each step's channels consecutive
-    /// and rounded up to a multiple of `roundedTo` with zeros.
+    /// and rounded up to a multiple of `roundedTo` with zeros. Large weights are packed by several
+    /// workers, block by block.
     static func pack(
         outChannels: Int, depth: Int, blockSize: Int, roundedTo: Int, into packed: UnsafeMutablePointer<Float>,
         weight: (Int, Int) -> Float
     ) {
-        for block in 0..<((outChannels + blockSize - 1) / blockSize) {
-            let count = min(blockSize, outChannels - block * blockSize)
-            let stride = DirectConvolution.roundUp(count, roundedTo)
-            let base = packed + block * blockSize * depth
-            for step in 0..<depth {
-                let target = base + step * stride
-                for i in 0..<stride {
-                    target[i] = i < count ? weight(block * blockSize + i, step) : 0
-                }
+        let blocks = (outChannels + blockSize - 1) / blockSize
+        let workers = outChannels * depth < 1 << 16 ? 1 : min(KernelThreads.limit, blocks)
+        ThreadTeam.run(workers) { worker in
+            for block in ThreadTeam.share(worker, of: workers, count: blocks) {
+                pack(block: block, outChannels: outChannels, depth: depth, blockSize: blockSize, roundedTo: roundedTo,
+                     into: packed, weight: weight)
+            }
+        }
+    }
+
+    private static func pack(
+        block: Int, outChannels: Int, depth: Int, blockSize: Int, roundedTo: Int, into packed: UnsafeMutablePointer<Float>,
+        weight: (Int, Int) -> Float
+    ) {
+        let count = min(blockSize, outChannels - block * blockSize)
+        let stride = DirectConvolution.roundUp(count, roundedTo)
+        let base = packed + block * blockSize * depth
+        for step in 0..<depth {
+            let target = base + step * stride
+            for i in 0..<stride {
+                target[i] = i < count ? weight(block * blockSize + i, step) : 0
             }
         }
     }
