@@ -5,11 +5,6 @@
 
 #define FOVEA_TARGET512 __attribute__((target("avx512f")))
 
-// Input floats ahead of the tile's first position that each input row is prefetched: about 16
-// tiles of six positions at stride 1. Without it, a 1×1 convolution over a large image waits on
-// one cache miss per channel per tile.
-#define FOVEA_PREFETCH_AHEAD 128
-
 // Six positions times NV 16-lane channel vectors. One depth step: NV weight vectors, six
 // broadcast inputs, 6·NV fused multiply-adds. The accumulators are `acc[j][v]`; with NV a
 // compile-time constant and the loops unrolled, they stay in the 32 ZMM registers.
@@ -27,7 +22,6 @@
         for (long c = 0; c < channels; ++c) {                                                    \
             for (long u = 0; u < kernelH; ++u) {                                                 \
                 long o = c * plane + u * rowStep;                                                \
-                _mm_prefetch((const char *)(x0 + o + FOVEA_PREFETCH_AHEAD), _MM_HINT_T0);         \
                 for (long k = 0; k < kernelW; ++k, o += colStep, w += 16 * NV) {                 \
                     __m512 wv[NV];                                                               \
                     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
