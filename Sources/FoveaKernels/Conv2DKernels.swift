@@ -7,29 +7,46 @@
 /// Either way a result does not depend on the number of threads.
 public enum Conv2DKernels {
     /// Which algorithm a call uses; `automatic` picks the first direct kernel that applies, in
-    /// the order below. A requested kernel that does not apply runs the column path.
-    enum Path: CaseIterable {
+    /// the order below, on the widest instruction set of ``KernelInstructionSet/active``. A
+    /// requested kernel that does not apply runs the column path.
+    enum Path: Equatable, Sendable {
         case automatic
-        /// `RowTileConvolution` (AVX-512F; forward passes only, the weight gradient runs as
-        /// `automatic`).
-        case rowTiles
+        /// `RowTileConvolution` on AVX-512F or AVX2 (forward passes only; the weight gradient
+        /// runs the other direct kernel of the instruction set).
+        case rowTiles(KernelInstructionSet)
         /// `ChannelVectorConvolution` (AVX-512F).
         case channelVectors
         /// `DirectConvolution` (AVX2 and FMA).
         case direct
         case columns
 
+        /// Every path a test may request.
+        static let all: [Path] = [
+            .automatic, .rowTiles(.avx512), .rowTiles(.avx2), .channelVectors, .direct, .columns,
+        ]
+
+        /// The paths `automatic` tries, in order, on this CPU and limit.
+        private static var automaticCandidates: [Path] {
+            switch KernelInstructionSet.active {
+            case .avx512: [.rowTiles(.avx512), .channelVectors, .direct]
+            case .avx2: [.rowTiles(.avx2), .direct]
+            case .portable: []
+            }
+        }
+
         /// The kernel that runs the forward problem `p` (a forward pass, or the transposed problem
         /// of an input gradient) with weights that are all finite or not.
         func algorithm(forward p: Conv2DParameters, finite: Bool) -> Path {
             guard finite else { return .columns }
-            let candidates: [Path] = self == .automatic ? [.rowTiles, .channelVectors, .direct] : [self]
+            let candidates = self == .automatic ? Self.automaticCandidates : [self]
             return candidates.first { candidate in
                 switch candidate {
-                case .rowTiles: self == .automatic ? RowTileConvolution.prefers(p) : RowTileConvolution.supports(p)
-                case .channelVectors: ChannelVectorConvolution.supportsForward(p)
-                case .direct: DirectConvolution.supportsForward(p)
-                case .automatic, .columns: false
+                case .rowTiles(let set):
+                    let kernel = RowTileConvolution(instructionSet: set)
+                    return self == .automatic ? kernel.prefers(p) : kernel.supports(p)
+                case .channelVectors: return ChannelVectorConvolution.supportsForward(p)
+                case .direct: return DirectConvolution.supportsForward(p)
+                case .automatic, .columns: return false
                 }
             } ?? .columns
         }
@@ -37,7 +54,11 @@ public enum Conv2DKernels {
         /// The kernel that runs the weight gradient of `p` with operands that are all finite or not.
         func algorithm(weightGradient p: Conv2DParameters, finite: Bool) -> Path {
             guard finite else { return .columns }
-            let candidates: [Path] = self == .automatic || self == .rowTiles ? [.channelVectors, .direct] : [self]
+            let candidates: [Path] = switch self {
+            case .automatic: Self.automaticCandidates.filter { if case .rowTiles = $0 { false } else { true } }
+            case .rowTiles(let set): set == .avx512 ? [.channelVectors] : [.direct]
+            default: [self]
+            }
             return candidates.first { candidate in
                 switch candidate {
                 case .channelVectors: ChannelVectorConvolution.supportsBackward(p)
@@ -124,9 +145,12 @@ public enum Conv2DKernels {
                     var algorithm = transposed.map { path.algorithm(forward: $0, finite: allFinite(w)) } ?? .columns
                     // The input channels become the output channels of the transposed problem:
                     // too few of them leave the vector lanes or row blocks mostly empty.
-                    if algorithm == .channelVectors && p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels
-                        || algorithm == .direct && p.inChannels < DirectConvolution.minimumInputGradientChannels {
+                    switch algorithm {
+                    case .channelVectors where p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels,
+                         .direct where p.inChannels < DirectConvolution.minimumInputGradientChannels:
                         algorithm = .columns
+                    default:
+                        break
                     }
                     if let transposed, algorithm != .columns {
                         runDirect(algorithm, transposed, input: dy.baseAddress!, bias: nil, output: dx.baseAddress!,
@@ -168,24 +192,33 @@ public enum Conv2DKernels {
         _ algorithm: Path, _ problem: Conv2DParameters, input: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float
     ) {
-        let count = switch algorithm {
-        case .rowTiles: RowTileConvolution.packedCount(problem)
-        case .channelVectors: ChannelVectorConvolution.packedCount(problem)
-        default: DirectConvolution.packedCount(problem)
+        switch algorithm {
+        case .rowTiles(let set):
+            let kernel = RowTileConvolution(instructionSet: set)
+            withPacked(kernel.packedCount(problem), { kernel.pack(problem, into: $0, weight: weight) }) {
+                kernel.forward(problem, input: input, packedWeight: $0, bias: bias, output: output)
+            }
+        case .channelVectors:
+            withPacked(ChannelVectorConvolution.packedCount(problem), {
+                ChannelVectorConvolution.pack(problem, into: $0, weight: weight)
+            }) {
+                ChannelVectorConvolution.forward(problem, input: input, packedWeight: $0, bias: bias, output: output)
+            }
+        default:
+            withPacked(DirectConvolution.packedCount(problem), { DirectConvolution.pack(problem, into: $0, weight: weight) }) {
+                DirectConvolution.forward(problem, input: input, packedWeight: $0, bias: bias, output: output)
+            }
         }
+    }
+
+    /// Calls `pack` on a pooled buffer of `count` floats, then `run` on it.
+    private static func withPacked(
+        _ count: Int, _ pack: (UnsafeMutablePointer<Float>) -> Void, run: (UnsafePointer<Float>) -> Void
+    ) {
         let packed = GEMMWorkspacePool.take(count: count)
         defer { GEMMWorkspacePool.give(packed) }
-        switch algorithm {
-        case .rowTiles:
-            RowTileConvolution.pack(problem, into: packed.pointer, weight: weight)
-            RowTileConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
-        case .channelVectors:
-            ChannelVectorConvolution.pack(problem, into: packed.pointer, weight: weight)
-            ChannelVectorConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
-        default:
-            DirectConvolution.pack(problem, into: packed.pointer, weight: weight)
-            DirectConvolution.forward(problem, input: input, packedWeight: packed.pointer, bias: bias, output: output)
-        }
+        pack(packed.pointer)
+        run(packed.pointer)
     }
 
     /// An array of `count` floats, every one of which `body` writes (not zeroed first).

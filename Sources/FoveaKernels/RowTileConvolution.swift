@@ -1,46 +1,61 @@
 import CFoveaKernels
 
-/// Stride-1 convolution with the output positions of one row in 16-lane AVX-512
-/// vectors and eight output channels broadcast: for shallow layers (LeNet's 1-channel input,
-/// 1×1 convolutions of few channels), where the transposes of ``ChannelVectorConvolution``'s
-/// six-position tiles would cost as much as the arithmetic.
+/// Stride-1 convolution with the output positions of one row in vectors and a few output
+/// channels broadcast: for shallow layers (LeNet's 1-channel input, 1×1 convolutions of few
+/// channels) and, on AVX-512, layers with few output channels, where the lanes of
+/// ``ChannelVectorConvolution`` would be mostly empty or its six-position tiles' transposes would
+/// cost as much as the arithmetic.
 ///
-/// A tile is up to 48 consecutive positions of one output row times eight output channels; at
+/// A tile is up to 48 consecutive positions of one output row (three 16-lane AVX-512 vectors,
+/// the last masked) times eight output channels, or 24 positions (three 8-lane AVX2 vectors, the
+/// last overlapping the one before when the tile is not a multiple of 8 wide) times four; at
 /// depth step `(c, u, v)` its positions read consecutive floats of the (zero-padded) input at
 /// `c·Hp·Wp + u·dH·Wp + v·dW` past the row's start, and every result goes straight to the output
-/// row with masked vector stores. When the padded input is as wide as the output (1×1 kernels
-/// without horizontal padding) the whole plane is one row. Needs AVX-512F; each output is summed
-/// by one tile in depth order, so results do not depend on threads.
-enum RowTileConvolution {
-    /// Output channels per tile.
-    static let channels = 8
-    /// Most positions per tile: three vectors.
-    static let maximumWidth = 48
-    /// Depth up to which shallow problems always run here: the transposes of the other kernel's
-    /// six-position tiles cost about as much as this many multiply-adds per output.
-    static let shallowDepth = 191
+/// row. When the padded input is as wide as the output (1×1 kernels without horizontal padding)
+/// the whole plane is one row. Each output is summed by one tile in depth order, so results do
+/// not depend on threads.
+struct RowTileConvolution: Equatable {
+    /// The instruction set of the tiles: `.avx512` or `.avx2`.
+    let instructionSet: KernelInstructionSet
 
-    /// Whether the forward problem `p` can run here: AVX-512F (within ``KernelInstructionSet/limit``),
-    /// one group, stride 1.
-    static func supports(_ p: Conv2DParameters) -> Bool {
-        KernelInstructionSet.active == .avx512 && p.groups == 1 && p.strideH == 1 && p.strideW == 1
+    /// Output channels per tile.
+    var channels: Int { instructionSet == .avx512 ? 8 : 4 }
+    /// Most positions per tile: three vectors.
+    var maximumWidth: Int { instructionSet == .avx512 ? 48 : 24 }
+    /// Positions per vector.
+    var vectorLanes: Int { instructionSet == .avx512 ? 16 : 8 }
+
+    /// Depth up to which problems always run here. On AVX-512 the transposes of the channel-vector
+    /// tiles cost about as much as 191 multiply-adds per output. On AVX2 a tile reuses each input
+    /// for only 4 channels, and measured against ``DirectConvolution`` it wins at LeNet's depth 25
+    /// (0.7 against 0.9 ms) but loses at a 1×1 layer's 64 (16 against 13 ms).
+    var shallowDepth: Int { instructionSet == .avx512 ? 191 : 32 }
+
+    /// Whether the forward problem `p` can run here: the instruction set within
+    /// ``KernelInstructionSet/active``, one group, stride 1.
+    func supports(_ p: Conv2DParameters) -> Bool {
+        instructionSet >= .avx2 && KernelInstructionSet.active >= instructionSet
+            && p.groups == 1 && p.strideH == 1 && p.strideW == 1
     }
 
-    /// Whether `p` runs faster here than in ``ChannelVectorConvolution``: it is shallow, or
-    /// its rows and channels fill more of the vector lanes here (`C_out` in blocks of 8 and
-    /// rows in 16-position vectors, against `C_out` in 16-lane vectors).
-    static func prefers(_ p: Conv2DParameters) -> Bool {
+    /// Whether `p` runs faster here than in the other direct kernel of the instruction set: it is
+    /// shallow, or (on AVX-512) its rows and channels fill more of the vector lanes here (`C_out`
+    /// in blocks of ``channels`` and rows in vectors) than in ``ChannelVectorConvolution``'s
+    /// 16-lane channel vectors. On AVX2 a deeper problem runs ``DirectConvolution``.
+    func prefers(_ p: Conv2DParameters) -> Bool {
         guard supports(p) else { return false }
-        if p.inChannels * p.kernelHeight * p.kernelWidth <= shallowDepth { return true }
-        let (_, rowLength) = rowLayout(p)
+        let depth = p.inChannels * p.kernelHeight * p.kernelWidth
+        if depth <= shallowDepth { return true }
+        guard instructionSet == .avx512 else { return false }
+        let (_, rowLength) = Self.rowLayout(p)
         let tiles = (rowLength + maximumWidth - 1) / maximumWidth
         let lanes = (0..<tiles).reduce(0) { sum, t in
             let width = (t + 1) * rowLength / tiles - t * rowLength / tiles
-            return sum + DirectConvolution.roundUp(width, 16)
+            return sum + DirectConvolution.roundUp(width, vectorLanes)
         }
         let rowUse = Double(p.outChannels) / Double(DirectConvolution.roundUp(p.outChannels, channels))
             * Double(rowLength) / Double(lanes)
-        let channelUse = Double(p.outChannels) / Double(ChannelVectorConvolution.packedCount(p) / (p.inChannels * p.kernelHeight * p.kernelWidth))
+        let channelUse = Double(p.outChannels) / Double(ChannelVectorConvolution.packedCount(p) / depth)
         return rowUse > channelUse
     }
 
@@ -51,20 +66,20 @@ enum RowTileConvolution {
     }
 
     /// Floats of packed weights for the forward problem `p`.
-    static func packedCount(_ p: Conv2DParameters) -> Int {
+    func packedCount(_ p: Conv2DParameters) -> Int {
         ConvolutionWeights.packedCount(outChannels: p.outChannels, depth: p.inChannels * p.kernelHeight * p.kernelWidth,
                                        blockSize: channels, roundedTo: channels)
     }
 
-    /// Packs `weight(o, step)` of the forward problem `p` as blocks of eight output channels.
-    static func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float) {
+    /// Packs `weight(o, step)` of the forward problem `p` as blocks of ``channels`` output channels.
+    func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float) {
         ConvolutionWeights.pack(outChannels: p.outChannels, depth: p.inChannels * p.kernelHeight * p.kernelWidth,
                                 blockSize: channels, roundedTo: channels, into: packed, weight: weight)
     }
 
     /// Output (NCHW) of the stride-1 problem `p` from weights packed by ``pack(_:into:weight:)``,
     /// plus `bias` when given.
-    static func forward(
+    func forward(
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
@@ -74,6 +89,8 @@ enum RowTileConvolution {
         let imageStride = padded ? plan.imageStride : p.inChannels * plane
         let outPlane = p.outHeight * p.outWidth
         let (rows, rowLength) = Self.rowLayout(p)
+        let (channels, maximumWidth) = (self.channels, self.maximumWidth)
+        let tile = instructionSet == .avx512 ? fovea_conv_row_tile_avx512 : fovea_conv_row_tile_avx2
         let blocks = (p.outChannels + channels - 1) / channels
         let items = p.batch * blocks
         let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * plan.depth, items: items)
@@ -86,7 +103,8 @@ enum RowTileConvolution {
                 (0..<p.kernelWidth).map { v in c * plane + u * p.dilationH * width + v * p.dilationW }
             }
         }
-        // Tiles of a row as even as 48-wide vectors allow: 24 → one of 24, 3136 → 66 of ≤ 48.
+        // Tiles of a row as even as the widest tile allows (AVX-512: 24 → one of 24, 3136 → 66
+        // of ≤ 48).
         let tiles = (rowLength + maximumWidth - 1) / maximumWidth
         offsets.withUnsafeBufferPointer { offsets in
             ThreadTeam.run(workers) { worker in
@@ -100,7 +118,7 @@ enum RowTileConvolution {
                     for y in 0..<rows {
                         for t in 0..<tiles {
                             let x0 = t * rowLength / tiles, x1 = (t + 1) * rowLength / tiles
-                            fovea_conv_row_tile_avx512(
+                            tile(
                                 count, x1 - x0, plan.depth, image + y * width + x0, offsets.baseAddress!, weights,
                                 channelBias, target + y * p.outWidth + x0, outPlane)
                         }

@@ -1,7 +1,7 @@
 import Testing
 @testable import FoveaKernels
 
-/// The direct kernels (row tiles and channel vectors on AVX-512F, the AVX2 kernels) against the
+/// The direct kernels (row tiles on AVX-512F and AVX2, channel vectors, the AVX2 kernel) against the
 /// column path and the reference, on shapes that cross every block boundary (6- and 8-channel
 /// row blocks, 16- and 64-lane channel blocks, 16- and 48-position tiles, 64- and 96-position
 /// work items, 256-step depth blocks, 128- and 256-position gradient blocks), and their fallbacks.
@@ -76,9 +76,17 @@ import Testing
         Self.checkStrideOne(.channelVectors, seed: 79)
     }
 
-    @Test(.enabled(if: RowTileConvolution.supports(probe)))
-    func rowTilesAgreeWithColumnsAndReference() {
-        Self.checkStrideOne(.rowTiles, seed: 81)
+    static let wideRows = RowTileConvolution(instructionSet: .avx512)
+    static let narrowRows = RowTileConvolution(instructionSet: .avx2)
+
+    @Test(.enabled(if: wideRows.supports(probe)))
+    func avx512RowTilesAgreeWithColumnsAndReference() {
+        Self.checkStrideOne(.rowTiles(.avx512), seed: 81)
+    }
+
+    @Test(.enabled(if: narrowRows.supports(probe)))
+    func avx2RowTilesAgreeWithColumnsAndReference() {
+        Self.checkStrideOne(.rowTiles(.avx2), seed: 82)
     }
 
     @Test func automaticPathPrefersRowTilesForShallowOrNarrowProblems() {
@@ -93,33 +101,57 @@ import Testing
         // A ResNet 3×3 layer: 128 channels fill the vectors, 28-wide rows fill 28/32 lanes.
         let wide = Conv2DParameters(batch: 32, inChannels: 128, height: 28, width: 28, outChannels: 128,
                                     kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
-        if ChannelVectorConvolution.supportsForward(Self.probe) {
-            #expect(automatic.algorithm(forward: lenet, finite: true) == .rowTiles)
-            #expect(automatic.algorithm(forward: narrow, finite: true) == .rowTiles)
+        switch KernelInstructionSet.active {
+        case .avx512:
+            #expect(automatic.algorithm(forward: lenet, finite: true) == .rowTiles(.avx512))
+            #expect(automatic.algorithm(forward: narrow, finite: true) == .rowTiles(.avx512))
             #expect(automatic.algorithm(forward: wide, finite: true) == .channelVectors)
-        } else {
-            #expect(automatic.algorithm(forward: wide, finite: true) == (DirectConvolution.supportsForward(Self.probe) ? .direct : .columns))
+        case .avx2:
+            // AVX2 row tiles take only shallow problems; the rest run the direct kernel.
+            #expect(automatic.algorithm(forward: lenet, finite: true) == .rowTiles(.avx2))
+            #expect(automatic.algorithm(forward: narrow, finite: true) == .direct)
+            #expect(automatic.algorithm(forward: wide, finite: true) == .direct)
+        case .portable:
+            #expect(automatic.algorithm(forward: lenet, finite: true) == .columns)
         }
         #expect(automatic.algorithm(forward: wide, finite: false) == .columns)
     }
 
-    @Test(.enabled(if: RowTileConvolution.supports(probe)))
-    func rowTilesCoverWholePlanesAsOneRow() {
+    /// The row-tile instruction sets this CPU has.
+    static let rowTileSets = [KernelInstructionSet.avx512, .avx2].filter { $0 <= KernelInstructionSet.available }
+
+    @Test(arguments: rowTileSets)
+    func rowTilesCoverWholePlanesAsOneRow(_ set: KernelInstructionSet) {
         // Input rows as wide as output rows (1×1, or 3×1 with vertical padding only): each plane
-        // is one row of 37·20 = 740 positions, 16 tiles of up to 48; 11 output channels cross
-        // an 8-channel block.
+        // is one row of 37·20 = 740 positions, tiles of up to 48 (24 on AVX2); 11 output channels
+        // cross an 8-channel (4-channel) block.
         var rng = SeededGenerator(seed: 7)
         for kernelHeight in [1, 3] {
             let p = Conv2DParameters(batch: 2, inChannels: 5, height: 20, width: 37, outChannels: 11,
                                      kernelHeight: kernelHeight, kernelWidth: 1,
                                      padTop: kernelHeight / 2, padBottom: kernelHeight / 2)
-            #expect(Conv2DKernels.Path.automatic.algorithm(forward: p, finite: true) == .rowTiles)
+            #expect(RowTileConvolution(instructionSet: set).prefers(p))
             let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
             let dy = rng.floats(p.outputCount)
-            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .rowTiles),
+            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .rowTiles(set)),
                                   ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5)
-            #expect(relativeError(Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: .rowTiles),
+            #expect(relativeError(Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: .rowTiles(set)),
                                   ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: w)) < 1e-5)
+        }
+    }
+
+    @Test(.enabled(if: narrowRows.supports(probe)))
+    func avx2RowTilesOfEveryWidthAreExact() {
+        // Widths 1...30: masked tiles below 8, overlapping last vectors above (a recomputed
+        // position must equal its first computation bit for bit, so the result matches the
+        // reference whichever store lands last).
+        var rng = SeededGenerator(seed: 8)
+        for width in 1...30 {
+            let p = Conv2DParameters(batch: 1, inChannels: 2, height: 3, width: width + 2, outChannels: 5,
+                                     kernelHeight: 3, kernelWidth: 3)
+            let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
+            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .rowTiles(.avx2)),
+                                  ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5, "width \(width)")
         }
     }
 
@@ -152,7 +184,7 @@ import Testing
                               ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5)
     }
 
-    @Test(arguments: Conv2DKernels.Path.allCases)
+    @Test(arguments: Conv2DKernels.Path.all)
     func deepProblemCrossesDepthBlocks(_ path: Conv2DKernels.Path) {
         // 64 channels × 3 × 3 = 576 depth steps: three depth blocks; 30 outputs cross tiles and
         // items. A path this machine lacks runs the column path.

@@ -66,6 +66,12 @@ void fovea_conv_row_tile_avx512(long rows, long width, long depth, const float *
 void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const float *x, long xRowStride,
                                    const long *offsets, const float *dyt, long ldt, float *c, long ldc);
 
+/// The AVX2 and FMA form of the row tile above, for CPUs without AVX-512, with the same
+/// arguments and narrower limits: `rows` 1...4, `width` 1...24, 4 weights per depth step. Reads
+/// and writes no float past `width`. Only call when `fovea_cpu_has_avx2_fma()` returns 1.
+void fovea_conv_row_tile_avx2(long rows, long width, long depth, const float *x, const long *offsets,
+                              const float *w, const float *bias, float *out, long ldo);
+
 /// Asks glibc's malloc to serve blocks below 32 MiB from its heap and to keep up to 1 GiB of freed
 /// memory there, so that a loop allocating and freeing the same large arrays reuses pages instead
 /// of mapping (and zero-filling) new ones on every call. Process-wide. Returns 1 when applied, 0
