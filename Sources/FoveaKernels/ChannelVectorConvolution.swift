@@ -86,8 +86,8 @@ enum ChannelVectorConvolution {
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
                 let starts = scratch.baseAddress!, offsets = starts + 6
                 for item in ThreadTeam.share(worker, of: workers, count: items) {
-                    let (n, rest) = item.quotientAndRemainder(dividingBy: blocks * chunks)
-                    let (block, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
+                    let (block, rest) = item.quotientAndRemainder(dividingBy: p.batch * chunks)
+                    let (n, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
                     let lanes = lanes(block: block, outChannels: p.outChannels).count
                     let weights = packedWeight + block * blockLanes * depth
                     let channelBias = bias.map { $0 + block * blockLanes }
