@@ -62,62 +62,58 @@ enum ChannelVectorConvolution {
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
-        let padded = p.padTop != 0 || p.padBottom != 0 || p.padLeft != 0 || p.padRight != 0
         let plan = DirectConvolution.Plan(p)
-        let (width, plane) = padded ? (plan.paddedWidth, plan.plane) : (p.width, p.height * p.width)
-        let imageStride = padded ? plan.imageStride : p.inChannels * plane
         let positions = p.outHeight * p.outWidth
         let depth = plan.depth
         let chunks = ((positions + 5) / 6 + tilesPerItem - 1) / tilesPerItem
         let blocks = (p.outChannels + blockLanes - 1) / blockLanes
         let items = p.batch * blocks * chunks
         let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * depth, items: items)
-        let copy = padded ? GEMMWorkspacePool.take(count: p.batch * imageStride) : nil
-        defer { copy.map(GEMMWorkspacePool.give) }
-        if let copy { plan.padAll(input, into: copy.pointer, workers: workers) }
-        let images = copy.map { UnsafePointer($0.pointer) } ?? input
-        let (rowStep, colStep) = (p.dilationH * width, p.dilationW)
         let chunkPositions = tilesPerItem * 6
         let staging = GEMMWorkspacePool.take(count: workers * blockLanes * chunkPositions)
         defer { GEMMWorkspacePool.give(staging) }
         let stages = staging.pointer
-        ThreadTeam.run(workers) { worker in
-            let stage = stages + worker * blockLanes * chunkPositions
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
-                let starts = scratch.baseAddress!, offsets = starts + 6
-                for item in ThreadTeam.share(worker, of: workers, count: items) {
-                    let (block, rest) = item.quotientAndRemainder(dividingBy: p.batch * chunks)
-                    let (n, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
-                    let lanes = lanes(block: block, outChannels: p.outChannels).count
-                    let weights = packedWeight + block * blockLanes * depth
-                    let channelBias = bias.map { $0 + block * blockLanes }
-                    let image = images + n * imageStride
-                    let target = output + (n * p.outChannels + block * blockLanes) * positions
-                    let first = chunk * chunkPositions
-                    let end = min(positions, first + chunkPositions)
-                    var q = first
-                    var (y, x) = q.quotientAndRemainder(dividingBy: p.outWidth)
-                    while q < end {
-                        let count = min(6, end - q)
-                        for j in 0..<6 {
-                            if j < count {
-                                starts[j] = y * p.strideH * width + x * p.strideW
-                                offsets[j] = q - first + j
-                                x += 1
-                                if x == p.outWidth { (y, x) = (y + 1, 0) }
-                            } else {
-                                starts[j] = starts[0]
+        plan.withImages(input, workers: workers) { images, layout in
+            let (width, plane, imageStride) = (layout.width, layout.plane, layout.imageStride)
+            let (rowStep, colStep) = (p.dilationH * width, p.dilationW)
+            ThreadTeam.run(workers) { worker in
+                let stage = stages + worker * blockLanes * chunkPositions
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
+                    let starts = scratch.baseAddress!, offsets = starts + 6
+                    for item in ThreadTeam.share(worker, of: workers, count: items) {
+                        let (block, rest) = item.quotientAndRemainder(dividingBy: p.batch * chunks)
+                        let (n, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
+                        let lanes = lanes(block: block, outChannels: p.outChannels).count
+                        let weights = packedWeight + block * blockLanes * depth
+                        let channelBias = bias.map { $0 + block * blockLanes }
+                        let image = images + n * imageStride
+                        let target = output + (n * p.outChannels + block * blockLanes) * positions
+                        let first = chunk * chunkPositions
+                        let end = min(positions, first + chunkPositions)
+                        var q = first
+                        var (y, x) = q.quotientAndRemainder(dividingBy: p.outWidth)
+                        while q < end {
+                            let count = min(6, end - q)
+                            for j in 0..<6 {
+                                if j < count {
+                                    starts[j] = y * p.strideH * width + x * p.strideW
+                                    offsets[j] = q - first + j
+                                    x += 1
+                                    if x == p.outWidth { (y, x) = (y + 1, 0) }
+                                } else {
+                                    starts[j] = starts[0]
+                                }
                             }
+                            fovea_conv_forward_tile_avx512(
+                                lanes, image, starts, p.inChannels, plane, p.kernelHeight, rowStep, p.kernelWidth,
+                                colStep, weights, channelBias, count, stage, offsets, chunkPositions)
+                            q += count
                         }
-                        fovea_conv_forward_tile_avx512(
-                            lanes, image, starts, p.inChannels, plane, p.kernelHeight, rowStep, p.kernelWidth,
-                            colStep, weights, channelBias, count, stage, offsets, chunkPositions)
-                        q += count
-                    }
-                    // The tiles went to a staging block (in L1) one float at a time; the output
-                    // planes get whole rows.
-                    for lane in 0..<lanes {
-                        (target + lane * positions + first).update(from: stage + lane * chunkPositions, count: end - first)
+                        // The tiles went to a staging block (in L1) one float at a time; the output
+                        // planes get whole rows.
+                        for lane in 0..<lanes {
+                            (target + lane * positions + first).update(from: stage + lane * chunkPositions, count: end - first)
+                        }
                     }
                 }
             }

@@ -107,15 +107,44 @@ enum DirectConvolution {
 
         /// Writes image `n` of `input` (NCHW) into `destination` with zero borders and slack.
         func pad(_ input: UnsafePointer<Float>, image n: Int, into destination: UnsafeMutablePointer<Float>) {
-            destination.update(repeating: 0, count: imageStride)
             let (h, w) = (p.height, p.width)
+            let right = paddedWidth - p.padLeft - w
             for c in 0..<p.inChannels {
                 let source = input + (n * p.inChannels + c) * h * w
-                let target = destination + c * plane + p.padTop * paddedWidth + p.padLeft
+                let channel = destination + c * plane
+                // Only the border is zeroed: the rows above and below, and each row's ends.
+                channel.update(repeating: 0, count: p.padTop * paddedWidth + p.padLeft)
                 for y in 0..<h {
-                    (target + y * paddedWidth).update(from: source + y * w, count: w)
+                    let row = channel + (p.padTop + y) * paddedWidth + p.padLeft
+                    row.update(from: source + y * w, count: w)
+                    (row + w).update(repeating: 0, count: right + (y + 1 < h ? p.padLeft : 0))
                 }
+                let below = channel + (p.padTop + h) * paddedWidth
+                below.update(repeating: 0, count: plane - (p.padTop + h) * paddedWidth)
             }
+            (destination + p.inChannels * plane).update(repeating: 0, count: imageStride - p.inChannels * plane)
+        }
+
+        /// Where the kernels find the images: row stride, channel plane and image stride.
+        struct ImageLayout {
+            let width: Int
+            let plane: Int
+            let imageStride: Int
+        }
+
+        /// Runs `body` on the images as the direct kernels read them: `input` itself when `p`
+        /// has no padding, else zero-padded copies (``pad(_:image:into:)``) in a pooled buffer.
+        func withImages<R>(
+            _ input: UnsafePointer<Float>, workers: Int, _ body: (UnsafePointer<Float>, ImageLayout) -> R
+        ) -> R {
+            guard p.padTop != 0 || p.padBottom != 0 || p.padLeft != 0 || p.padRight != 0 else {
+                let plane = p.height * p.width
+                return body(input, ImageLayout(width: p.width, plane: plane, imageStride: p.inChannels * plane))
+            }
+            let copy = GEMMWorkspacePool.take(count: p.batch * imageStride)
+            defer { GEMMWorkspacePool.give(copy) }
+            padAll(input, into: copy.pointer, workers: workers)
+            return body(copy.pointer, ImageLayout(width: paddedWidth, plane: plane, imageStride: imageStride))
         }
 
         /// Pads every image of `input` into `destination` (image `n` at `n·imageStride`).

@@ -83,10 +83,7 @@ struct RowTileConvolution: Equatable {
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) {
-        let padded = p.padTop != 0 || p.padBottom != 0 || p.padLeft != 0 || p.padRight != 0
         let plan = DirectConvolution.Plan(p)
-        let (width, plane) = padded ? (plan.paddedWidth, plan.plane) : (p.width, p.height * p.width)
-        let imageStride = padded ? plan.imageStride : p.inChannels * plane
         let outPlane = p.outHeight * p.outWidth
         let (rows, rowLength) = Self.rowLayout(p)
         let (channels, maximumWidth) = (self.channels, self.maximumWidth)
@@ -94,33 +91,28 @@ struct RowTileConvolution: Equatable {
         let blocks = (p.outChannels + channels - 1) / channels
         let items = p.batch * blocks
         let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * plan.depth, items: items)
-        let copy = padded ? GEMMWorkspacePool.take(count: p.batch * imageStride) : nil
-        defer { copy.map(GEMMWorkspacePool.give) }
-        if let copy { plan.padAll(input, into: copy.pointer, workers: workers) }
-        let images = copy.map { UnsafePointer($0.pointer) } ?? input
-        let offsets = (0..<p.inChannels).flatMap { c in
-            (0..<p.kernelHeight).flatMap { u in
-                (0..<p.kernelWidth).map { v in c * plane + u * p.dilationH * width + v * p.dilationW }
-            }
-        }
         // Tiles of a row as even as the widest tile allows (AVX-512: 24 → one of 24, 3136 → 66
         // of ≤ 48).
         let tiles = (rowLength + maximumWidth - 1) / maximumWidth
-        offsets.withUnsafeBufferPointer { offsets in
-            ThreadTeam.run(workers) { worker in
-                for item in ThreadTeam.share(worker, of: workers, count: items) {
-                    let (n, block) = item.quotientAndRemainder(dividingBy: blocks)
-                    let count = min(channels, p.outChannels - block * channels)
-                    let weights = packedWeight + block * channels * plan.depth
-                    let channelBias = bias.map { $0 + block * channels }
-                    let image = images + n * imageStride
-                    let target = output + (n * p.outChannels + block * channels) * outPlane
-                    for y in 0..<rows {
-                        for t in 0..<tiles {
-                            let x0 = t * rowLength / tiles, x1 = (t + 1) * rowLength / tiles
-                            tile(
-                                count, x1 - x0, plan.depth, image + y * width + x0, offsets.baseAddress!, weights,
-                                channelBias, target + y * p.outWidth + x0, outPlane)
+        // The padded width and plane are the image's own when there is no padding, so the
+        // plan's step offsets hold either way.
+        plan.withImages(input, workers: workers) { images, layout in
+            plan.offsets.withUnsafeBufferPointer { offsets in
+                ThreadTeam.run(workers) { worker in
+                    for item in ThreadTeam.share(worker, of: workers, count: items) {
+                        let (n, block) = item.quotientAndRemainder(dividingBy: blocks)
+                        let count = min(channels, p.outChannels - block * channels)
+                        let weights = packedWeight + block * channels * plan.depth
+                        let channelBias = bias.map { $0 + block * channels }
+                        let image = images + n * layout.imageStride
+                        let target = output + (n * p.outChannels + block * channels) * outPlane
+                        for y in 0..<rows {
+                            for t in 0..<tiles {
+                                let x0 = t * rowLength / tiles, x1 = (t + 1) * rowLength / tiles
+                                tile(
+                                    count, x1 - x0, plan.depth, image + y * layout.width + x0, offsets.baseAddress!,
+                                    weights, channelBias, target + y * p.outWidth + x0, outPlane)
+                            }
                         }
                     }
                 }
