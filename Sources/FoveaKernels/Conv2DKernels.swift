@@ -150,6 +150,7 @@ public enum Conv2DKernels {
                     // too few of them leave the vector lanes or row blocks mostly empty.
                     switch algorithm {
                     case .channelVectors where p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels,
+                         .rowTiles where p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels,
                          .direct where p.inChannels < DirectConvolution.minimumInputGradientChannels:
                         algorithm = .columns
                     default:
