@@ -24,6 +24,19 @@ import Testing
         #expect(abs(gflops - flops / both / 1e6) <= 0.01 * gflops + 0.002)
     }
 
+    @Test func instructionSetCapsTheKernels() throws {
+        // Portable: no AVX anywhere, so both the GEMM and the convolutions report it, and the
+        // case still runs (on the column path).
+        let result = try fovea(["bench", "--case", "lenet_5x5_1to32_28", "--threads", "1", "--repeat", "1",
+                                "--instruction-set", "portable", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["conv_kernels"] as? String == "portable")
+        #expect(document["micro_kernel"] as? String == "portable")
+        let cases = try #require(document["cases"] as? [[String: Any]])
+        #expect((cases.first?["forward_ms"] as? Double ?? 0) > 0)
+    }
+
     @Test func tableListsEveryRequestedCase() throws {
         let result = try fovea(["bench", "--case", "lenet_5x5_1to32_28", "--repeat", "1"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -37,6 +50,7 @@ import Testing
         (["bench", "--threads", "100000"], "--threads must be from 1 to 256"),
         (["bench", "--repeat", "0"], "--repeat must be at least 1"),
         (["bench", "--all", "--case", "sgemm_1024"], "either --case or --all"),
+        (["bench", "--instruction-set", "avx1024"], "--instruction-set"),
     ])
     func badOptionsAreOneLineErrors(_ arguments: [String], _ message: String) throws {
         let result = try fovea(arguments)
