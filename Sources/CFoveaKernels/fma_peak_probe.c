@@ -19,7 +19,30 @@ static float probe_avx2_fma(long iterations) {
     _mm256_storeu_ps(out, sum);
     return out[0];
 }
+
+__attribute__((target("avx512f")))
+static float probe_avx512(long iterations) {
+    // 24 chains: two 512-bit FMA ports with 4-cycle latency need at least 8 in flight; 24
+    // matches the accumulators of the 12x32 GEMM and the convolution tiles.
+    __m512 acc[24];
+    for (int i = 0; i < 24; ++i) acc[i] = _mm512_set1_ps((float)i * 1e-3f);
+    const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+    for (long n = 0; n < iterations; ++n) {
+        for (int i = 0; i < 24; ++i) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+    }
+    __m512 sum = acc[0];
+    for (int i = 1; i < 24; ++i) sum = _mm512_add_ps(sum, acc[i]);
+    return _mm512_reduce_add_ps(sum);
+}
 #endif
+
+float fovea_fma_peak_probe_avx512(long iterations) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (fovea_cpu_has_avx512f()) return probe_avx512(iterations);
+#endif
+    (void)iterations;
+    return 0.0f;
+}
 
 float fovea_fma_peak_probe(long iterations) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -19,26 +19,27 @@ enum GEMMDriver {
         let scratch: UnsafeMutablePointer<Float>
 
         /// Floats needed for products of up to `m × n × k` (each clamped to one block).
-        static func size(m: Int, n: Int, k: Int) -> (panel: Int, block: Int, total: Int) {
+        static func size(m: Int, n: Int, k: Int, tile: GEMMTile) -> (panel: Int, block: Int, total: Int) {
             let kc = min(GEMMBlocking.kc, k)
-            let panel = roundUp(kc * min(GEMMBlocking.nc, roundUp(n, to: GEMMBlocking.nr)), to: 16)
-            let block = roundUp(kc * min(GEMMBlocking.mc, roundUp(m, to: GEMMBlocking.mr)), to: 16)
-            return (panel, block, panel + block + GEMMBlocking.mr * GEMMBlocking.nr)
+            let panel = roundUp(kc * min(GEMMBlocking.nc, roundUp(n, to: tile.nr)), to: 16)
+            let block = roundUp(kc * min(GEMMBlocking.mc, roundUp(m, to: tile.mr)), to: 16)
+            return (panel, block, panel + block + GEMMTile.largestArea)
         }
     }
 
     /// Computes the product on `threads` threads (1 runs on the caller's thread).
     static func run(_ operands: GEMMOperands, microKernel: GEMM.MicroKernel, threads: Int) {
+        let tile = microKernel.tile
         let grid = threads > 1
-            ? plan(threads: threads, m: operands.m, n: operands.n, k: operands.k)
+            ? plan(threads: threads, m: operands.m, n: operands.n, k: operands.k, tile: tile)
             : (rows: 1, columns: 1)
         let parts = grid.rows * grid.columns
-        let rowPanels = (operands.m + GEMMBlocking.mr - 1) / GEMMBlocking.mr
-        let columnPanels = (operands.n + GEMMBlocking.nr - 1) / GEMMBlocking.nr
+        let rowPanels = (operands.m + tile.mr - 1) / tile.mr
+        let columnPanels = (operands.n + tile.nr - 1) / tile.nr
         let size = Workspace.size(
-            m: (rowPanels + grid.rows - 1) / grid.rows * GEMMBlocking.mr,
-            n: (columnPanels + grid.columns - 1) / grid.columns * GEMMBlocking.nr,
-            k: operands.k)
+            m: (rowPanels + grid.rows - 1) / grid.rows * tile.mr,
+            n: (columnPanels + grid.columns - 1) / grid.columns * tile.nr,
+            k: operands.k, tile: tile)
         let buffer = GEMMWorkspacePool.take(count: parts * size.total)
         defer { GEMMWorkspacePool.give(buffer) }
         let job = Job(
@@ -72,10 +73,11 @@ enum GEMMDriver {
                 panel: start, block: start + size.panel, scratch: start + size.panel + size.block)
             let rows = share(part / grid.columns, of: grid.rows, units: rowPanels)
             let columns = share(part % grid.columns, of: grid.columns, units: columnPanels)
-            let i0 = rows.lowerBound * GEMMBlocking.mr
-            let i1 = min(rows.upperBound * GEMMBlocking.mr, operands.m)
-            let j0 = columns.lowerBound * GEMMBlocking.nr
-            let j1 = min(columns.upperBound * GEMMBlocking.nr, operands.n)
+            let tile = microKernel.tile
+            let i0 = rows.lowerBound * tile.mr
+            let i1 = min(rows.upperBound * tile.mr, operands.m)
+            let j0 = columns.lowerBound * tile.nr
+            let j1 = min(columns.upperBound * tile.nr, operands.n)
             guard i0 < i1, j0 < j1 else { return }
             multiply(operands.rectangle(rows: i0..<i1, columns: j0..<j1), microKernel, workspace)
         }
@@ -83,8 +85,9 @@ enum GEMMDriver {
 
     /// The single-thread loop nest over the whole of `operands`.
     static func multiply(_ operands: GEMMOperands, _ microKernel: GEMM.MicroKernel, _ workspace: Workspace) {
-        let mr = GEMMBlocking.mr
-        let nr = GEMMBlocking.nr
+        let tile = microKernel.tile
+        let mr = tile.mr
+        let nr = tile.nr
         let alpha = operands.alpha
         let ldc = operands.ldc
         var jc = 0
@@ -97,12 +100,12 @@ enum GEMMDriver {
                 let kc = depth.count
                 let beta = pc == 0 ? operands.beta : 1
                 GEMMPacking.packB(
-                    operands, depth: depth, columns: columns, panels: 0..<columnPanels,
+                    operands, depth: depth, columns: columns, panels: 0..<columnPanels, nr: nr,
                     into: workspace.panel)
                 var ic = 0
                 while ic < operands.m {
                     let rows = ic..<min(ic + GEMMBlocking.mc, operands.m)
-                    GEMMPacking.packA(operands, rows: rows, depth: depth, into: workspace.block)
+                    GEMMPacking.packA(operands, rows: rows, depth: depth, mr: mr, into: workspace.block)
                     for q in 0..<columnPanels {
                         let j = columns.lowerBound &+ q &* nr
                         let width = min(nr, columns.upperBound &- j)
@@ -140,15 +143,17 @@ enum GEMMDriver {
     /// Cuts C into `rows × columns = threads` rectangles, choosing the grid whose slowest
     /// thread finishes first: its multiply-adds (tiles rounded up to whole register tiles)
     /// plus the A rows and B columns it packs itself.
-    static func plan(threads: Int, m: Int, n: Int, k: Int) -> (rows: Int, columns: Int) {
-        let rowPanels = (m + GEMMBlocking.mr - 1) / GEMMBlocking.mr
-        let columnPanels = (n + GEMMBlocking.nr - 1) / GEMMBlocking.nr
+    static func plan(
+        threads: Int, m: Int, n: Int, k: Int, tile: GEMMTile = .sixBySixteen
+    ) -> (rows: Int, columns: Int) {
+        let rowPanels = (m + tile.mr - 1) / tile.mr
+        let columnPanels = (n + tile.nr - 1) / tile.nr
         var best = (rows: threads, columns: 1)
         var bestCost = Double.infinity
         for rows in stride(from: threads, through: 1, by: -1) where threads % rows == 0 {
             let columns = threads / rows
-            let height = Double((rowPanels + rows - 1) / rows * GEMMBlocking.mr)
-            let width = Double((columnPanels + columns - 1) / columns * GEMMBlocking.nr)
+            let height = Double((rowPanels + rows - 1) / rows * tile.mr)
+            let width = Double((columnPanels + columns - 1) / columns * tile.nr)
             let panelsOfB = (width / Double(GEMMBlocking.nc)).rounded(.up)
             let packed = Double(k) * (height * panelsOfB + width)
             let cost = height * width * Double(k) + Double(packingCost) * packed

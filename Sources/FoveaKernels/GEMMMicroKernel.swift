@@ -1,7 +1,8 @@
 import CFoveaKernels
 
-/// The 6×16 register-tile kernels: `C[0..<6][0..<16] = alpha · Σ_p a[p] ⊗ b[p] + beta · C`
-/// over `kc` packed steps (6 floats of A and 16 of B per step); with `beta == 0`, C is not read.
+/// The register-tile kernels: `C[0..<mr][0..<nr] = alpha · Σ_p a[p] ⊗ b[p] + beta · C` over `kc`
+/// packed steps (`mr` floats of A and `nr` of B per step, see ``GEMM/MicroKernel/tile``); with
+/// `beta == 0`, C is not read.
 enum GEMMMicroKernel {
     /// Runs the full-tile kernel `kind` (a resolved kernel, never `.automatic`).
     @inline(__always)
@@ -9,21 +10,22 @@ enum GEMMMicroKernel {
         _ kind: GEMM.MicroKernel, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
     ) {
-        if kind == .avx2FMA {
-            fovea_sgemm_kernel_6x16_avx2_fma(kc, a, b, c, ldc, alpha, beta)
-        } else {
-            portable(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        switch kind {
+        case .avx512: fovea_sgemm_kernel_12x32_avx512(kc, a, b, c, ldc, alpha, beta)
+        case .avx2FMA: fovea_sgemm_kernel_6x16_avx2_fma(kc, a, b, c, ldc, alpha, beta)
+        default: portable(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
         }
     }
 
-    /// Runs `kind` on an edge tile of `rows × columns` (at most 6 × 16): the kernel writes the
-    /// full tile into `scratch` (96 floats), and only the valid part is merged into C.
+    /// Runs `kind` on an edge tile of `rows × columns` (at most its tile): the kernel writes the
+    /// full tile into `scratch` (``GEMMTile/largestArea`` floats), and only the valid part is
+    /// merged into C.
     static func runEdge(
         _ kind: GEMM.MicroKernel, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, columns: Int,
         alpha: Float, beta: Float, scratch: UnsafeMutablePointer<Float>
     ) {
-        let nr = GEMMBlocking.nr
+        let nr = kind.tile.nr
         run(kind, kc: kc, a: a, b: b, c: scratch, ldc: nr, alpha: alpha, beta: 0)
         for i in 0..<rows {
             let row = c + i &* ldc

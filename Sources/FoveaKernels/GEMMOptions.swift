@@ -5,6 +5,8 @@ extension GEMM {
     public enum MicroKernel: Sendable, Hashable, CaseIterable {
         /// The fastest kernel this CPU supports within ``KernelInstructionSet/limit``.
         case automatic
+        /// 12×32 tile of 16-wide AVX-512F vectors (x86-64 with AVX-512F).
+        case avx512
         /// 6×16 tile of 8-wide AVX2 vectors with fused multiply-add (x86-64 with AVX2 and FMA).
         case avx2FMA
         /// 6×16 tile of portable Swift `SIMD8<Float>` arithmetic; runs everywhere.
@@ -13,7 +15,13 @@ extension GEMM {
         /// The concrete kernel that runs for this choice on this CPU.
         public var resolved: MicroKernel {
             switch self {
-            case .automatic: KernelInstructionSet.active >= .avx2 ? .avx2FMA : .portable
+            case .automatic:
+                switch KernelInstructionSet.active {
+                case .avx512: .avx512
+                case .avx2: .avx2FMA
+                case .portable: .portable
+                }
+            case .avx512: KernelInstructionSet.available == .avx512 ? .avx512 : .portable
             case .avx2FMA: cpuHasAVX2FMA ? .avx2FMA : .portable
             case .portable: .portable
             }
@@ -23,8 +31,14 @@ extension GEMM {
         public var isSupported: Bool {
             switch self {
             case .automatic, .portable: true
+            case .avx512: KernelInstructionSet.available == .avx512
             case .avx2FMA: cpuHasAVX2FMA
             }
+        }
+
+        /// The register tile of this kernel once resolved.
+        var tile: GEMMTile {
+            resolved == .avx512 ? .twelveByThirtyTwo : .sixBySixteen
         }
     }
 

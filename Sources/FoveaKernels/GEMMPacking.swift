@@ -4,10 +4,9 @@ enum GEMMPacking {
     /// Packs rows `rows` and columns `depth` of `op(A)` as `mr`-row panels: panel `q` holds
     /// `depth.count` groups of `mr` floats (one per row) at `destination + q·mr·depth.count`.
     static func packA(
-        _ operands: GEMMOperands, rows: Range<Int>, depth: Range<Int>,
+        _ operands: GEMMOperands, rows: Range<Int>, depth: Range<Int>, mr: Int,
         into destination: UnsafeMutablePointer<Float>
     ) {
-        let mr = GEMMBlocking.mr
         let kc = depth.count
         let a = operands.a
         let lda = operands.lda
@@ -24,7 +23,7 @@ enum GEMMPacking {
                     src += lda
                     out += mr
                 }
-            } else if height == mr {
+            } else if height == 6 && mr == 6 {
                 // op(A)[i][p] = A[i][p]: six row streams, interleaved into sequential writes.
                 let r0 = a + (i0 &* lda &+ depth.lowerBound)
                 let r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
@@ -35,6 +34,17 @@ enum GEMMPacking {
                     out[3] = r3[p]
                     out[4] = r4[p]
                     out[5] = r5[p]
+                    out += mr
+                }
+            } else if height == mr {
+                // The same for any tile height: `mr` row streams.
+                let r0 = a + (i0 &* lda &+ depth.lowerBound)
+                for p in 0..<kc {
+                    var source = r0 + p
+                    for r in 0..<mr {
+                        out[r] = source.pointee
+                        source += lda
+                    }
                     out += mr
                 }
             } else {
@@ -49,12 +59,12 @@ enum GEMMPacking {
     }
 
     /// Packs `nr`-column panels `panels` of the block `depth × columns` of `op(B)`: panel `q`
-    /// holds `depth.count` groups of `nr` floats at `destination + q·nr·depth.count`.
+    /// holds `depth.count` groups of `nr` floats at `destination + q·nr·depth.count`. `nr` is a
+    /// multiple of 16.
     static func packB(
         _ operands: GEMMOperands, depth: Range<Int>, columns: Range<Int>, panels: Range<Int>,
-        into destination: UnsafeMutablePointer<Float>
+        nr: Int, into destination: UnsafeMutablePointer<Float>
     ) {
-        let nr = GEMMBlocking.nr
         let kc = depth.count
         let b = operands.b
         let ldb = operands.ldb
@@ -117,10 +127,17 @@ enum GEMMPacking {
                 var src = UnsafeRawPointer(b + (depth.lowerBound &* ldb &+ j0))
                 var dst = UnsafeMutableRawPointer(panel)
                 let rowBytes = ldb &* MemoryLayout<Float>.stride
+                let vectorBytes = MemoryLayout<SIMD16<Float>>.stride
                 for _ in 0..<kc {
-                    dst.storeBytes(of: src.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                    var offset = 0
+                    while offset < nr &* MemoryLayout<Float>.stride {
+                        dst.storeBytes(
+                            of: src.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self),
+                            toByteOffset: offset, as: SIMD16<Float>.self)
+                        offset &+= vectorBytes
+                    }
                     src += rowBytes
-                    dst += MemoryLayout<SIMD16<Float>>.stride
+                    dst += nr &* MemoryLayout<Float>.stride
                 }
             } else {
                 var src = b + (depth.lowerBound &* ldb &+ j0)

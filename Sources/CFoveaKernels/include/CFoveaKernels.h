@@ -32,6 +32,11 @@ void fovea_parallel_for(size_t iterations, void *context, void (*work)(void *con
 void fovea_sgemm_kernel_6x16_avx2_fma(long kc, const float *a, const float *b,
                                       float *c, long ldc, float alpha, float beta);
 
+/// The AVX-512F form of the same product on a 12×32 tile: A packed as `kc` groups of 12 floats,
+/// B as `kc` groups of 32. Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_sgemm_kernel_12x32_avx512(long kc, const float *a, const float *b,
+                                     float *c, long ldc, float alpha, float beta);
+
 /// The weight-gradient tile: for r in 0..<6 and j in 0..<16,
 /// C[r][j] += sum_{q < count} X[offsets[r] + q] * DYT[q][j], with `ldt` the row stride of DYT
 /// and `ldc` that of C. Only call when `fovea_cpu_has_avx2_fma()` returns 1.
@@ -82,6 +87,10 @@ int fovea_retain_freed_memory(void);
 /// on AVX2+FMA and returns a value derived from them; does nothing and returns 0 on a CPU
 /// without AVX2 and FMA. Used to measure the machine's peak rate.
 float fovea_fma_peak_probe(long iterations);
+
+/// The same register-only loop on 24 chains of 16-wide AVX-512F vectors (768 FLOP per
+/// iteration); returns 0 without AVX-512F.
+float fovea_fma_peak_probe_avx512(long iterations);
 
 #ifdef __cplusplus
 }
