@@ -188,6 +188,25 @@ void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const floa
     }
 }
 
+FOVEA_TARGET512
+void fovea_transpose_planes_avx512(const float *src, long planeStride, long planes, long positions,
+                                   float *dst, long dstStride) {
+    const long vectors = (planes + 15) / 16;
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (long q = 0; q < positions; ++q) {
+        const float *const column = src + q;
+        float *const row = dst + q * dstStride;
+        for (long v = 0; v < vectors; ++v) {
+            const long first = 16 * v;
+            const long count = planes - first < 16 ? planes - first : 16;
+            const __mmask16 mask = (__mmask16)((1u << count) - 1u);
+            const __m512i index = _mm512_mullo_epi32(_mm512_add_epi32(lane, _mm512_set1_epi32((int)first)),
+                                                     _mm512_set1_epi32((int)planeStride));
+            _mm512_storeu_ps(row + first, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, column, 4));
+        }
+    }
+}
+
 #else
 
 void fovea_conv_row_tile_avx512(long rows, long width, long depth, const float *x, const long *offsets,
@@ -202,6 +221,11 @@ void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *star
     (void)lanes; (void)x; (void)starts; (void)channels; (void)plane; (void)kernelH; (void)rowStep;
     (void)kernelW; (void)colStep; (void)w; (void)bias; (void)positions; (void)out; (void)outOffsets;
     (void)channelStride;
+}
+
+void fovea_transpose_planes_avx512(const float *src, long planeStride, long planes, long positions,
+                                   float *dst, long dstStride) {
+    (void)src; (void)planeStride; (void)planes; (void)positions; (void)dst; (void)dstStride;
 }
 
 void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const float *x, long xRowStride,

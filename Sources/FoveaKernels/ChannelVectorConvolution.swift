@@ -188,6 +188,15 @@ enum ChannelVectorConvolution {
         into destination: UnsafeMutablePointer<Float>
     ) {
         let outPlane = p.outHeight * p.outWidth
+        if blockLanes * outPlane <= Int(Int32.max) / MemoryLayout<Float>.stride {
+            for block in 0...((p.outChannels - 1) / blockLanes) {
+                let (count, stride) = lanes(block: block, outChannels: p.outChannels)
+                fovea_transpose_planes_avx512(
+                    gradOutput + (n * p.outChannels + block * blockLanes) * outPlane, outPlane, count,
+                    outPlane, destination + block * blockLanes * outPlane, stride)
+            }
+            return
+        }
         let lastBlock = (p.outChannels - 1) / blockLanes
         let (count, stride) = lanes(block: lastBlock, outChannels: p.outChannels)
         if count < stride {

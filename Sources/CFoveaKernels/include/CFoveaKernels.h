@@ -77,6 +77,13 @@ void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const floa
 void fovea_conv_row_tile_avx2(long rows, long width, long depth, const float *x, const long *offsets,
                               const float *w, const float *bias, float *out, long ldo);
 
+/// Transposes `planes` (≤ 64) planes of `positions` floats, `planeStride` apart, into rows:
+/// `dst[q·dstStride + o] = src[o·planeStride + q]` for `o` below `planes` rounded up to 16 (zero
+/// past `planes`). Needs `64·planeStride` to fit in 32 bits. Only call when
+/// `fovea_cpu_has_avx512f()` returns 1.
+void fovea_transpose_planes_avx512(const float *src, long planeStride, long planes, long positions,
+                                   float *dst, long dstStride);
+
 /// Asks glibc's malloc to serve blocks below 32 MiB from its heap and to keep up to 1 GiB of freed
 /// memory there, so that a loop allocating and freeing the same large arrays reuses pages instead
 /// of mapping (and zero-filling) new ones on every call. Process-wide. Returns 1 when applied, 0
