@@ -191,6 +191,20 @@ import Testing
                               ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5)
     }
 
+    @Test(.enabled(if: ChannelVectorConvolution.supportsBackward(probe)))
+    func channelVectorWeightGradientSpansPositionBlocks() {
+        // 36 × 37 = 1332 output positions: more than one block of whole rows
+        // (`positionBlock` / 37 rows), so partial sums carry from block to block; 20 output
+        // channels leave 12 lanes of the transposed output gradient zero.
+        let p = Conv2DParameters(batch: 2, inChannels: 3, height: 36, width: 37, outChannels: 20,
+                                 kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+        #expect(p.outHeight * p.outWidth > ChannelVectorConvolution.positionBlock)
+        var rng = SeededGenerator(seed: 8)
+        let x = rng.floats(p.inputCount), dy = rng.floats(p.outputCount)
+        #expect(relativeError(Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: .channelVectors),
+                              ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5)
+    }
+
     @Test(arguments: Conv2DKernels.Path.all)
     func deepProblemCrossesDepthBlocks(_ path: Conv2DKernels.Path) {
         // 64 channels × 3 × 3 = 576 depth steps: three depth blocks; 30 outputs cross tiles and
