@@ -5,6 +5,9 @@
 #include <sched.h>
 #endif
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 int fovea_cpu_has_avx2_fma(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -25,6 +28,22 @@ int fovea_cpu_has_avx512f(void) {
     unsigned int eax, edx;
     __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
     return (eax & 0xE6) == 0xE6;
+#else
+    return 0;
+#endif
+}
+
+int fovea_cpu_splits_512bit_fma(void) {
+#if defined(__x86_64__)
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return 0;
+    // "AuthenticAMD" in EBX, EDX, ECX.
+    const int amd = ebx == 0x68747541 && edx == 0x69746E65 && ecx == 0x444D4163;
+    if (!amd || !__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned int base = (eax >> 8) & 0xF;
+    const unsigned int family = base == 0xF ? base + ((eax >> 20) & 0xFF) : base;
+    // Family 19h with AVX-512 is Zen 4, whose 512-bit operations run as two 256-bit halves.
+    return family == 0x19 && fovea_cpu_has_avx512f();
 #else
     return 0;
 #endif

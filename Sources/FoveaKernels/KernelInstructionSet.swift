@@ -32,6 +32,10 @@ public enum KernelInstructionSet: String, Sendable, CaseIterable, Comparable {
         fovea_cpu_has_avx512f() != 0 && fovea_cpu_has_avx2_fma() != 0 ? .avx512
         : fovea_cpu_has_avx2_fma() != 0 ? .avx2 : .portable
 
+    /// Whether this CPU's AVX-512 units run a 512-bit FMA as two 256-bit halves (AMD Zen 4), so
+    /// that AVX-512 kernels gain no arithmetic rate over AVX2 ones; read once from CPUID.
+    static let avx512SplitsFMA: Bool = fovea_cpu_splits_512bit_fma() != 0
+
     private static let storage = Atomic<Int>(-1)
 
     /// The widest set kernels may use: ``available`` until set. Setting a set wider than the CPU

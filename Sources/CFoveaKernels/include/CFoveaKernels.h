@@ -16,6 +16,11 @@ int fovea_cpu_has_avx2_fma(void);
 /// 1 when the CPU and the OS support AVX-512F (ZMM state enabled), else 0.
 int fovea_cpu_has_avx512f(void);
 
+/// 1 on a CPU whose AVX-512 units execute a 512-bit FMA as two 256-bit halves, so that it
+/// does no more arithmetic per cycle than AVX2 (AMD Zen 4: vendor AMD, family 19h, AVX-512F),
+/// else 0. Intel cores with two 512-bit FMA ports and Zen 5 return 0.
+int fovea_cpu_splits_512bit_fma(void);
+
 /// Number of processors this process may run on (its affinity mask), at least 1.
 int fovea_active_processor_count(void);
 
