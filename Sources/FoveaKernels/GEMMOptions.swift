@@ -3,7 +3,8 @@ import CFoveaKernels
 extension GEMM {
     /// The register-tile routine at the heart of ``GEMM/sgemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:options:)``.
     public enum MicroKernel: Sendable, Hashable, CaseIterable {
-        /// The fastest kernel this CPU supports within ``KernelInstructionSet/limit``.
+        /// The fastest kernel this CPU supports within ``KernelInstructionSet/limit``: the AVX-512
+        /// tile where 512-bit FMAs run at full width, else the AVX2 one, else the portable one.
         case automatic
         /// 12×32 tile of 16-wide AVX-512F vectors (x86-64 with AVX-512F).
         case avx512
@@ -17,7 +18,9 @@ extension GEMM {
             switch self {
             case .automatic:
                 switch KernelInstructionSet.active {
-                case .avx512: .avx512
+                // Where 512-bit FMAs run as two halves (Zen 4) the 12×32 tile gains nothing
+                // over the 6×16 one, which was measured there at parity with PyTorch.
+                case .avx512: KernelInstructionSet.avx512SplitsFMA ? .avx2FMA : .avx512
                 case .avx2: .avx2FMA
                 case .portable: .portable
                 }

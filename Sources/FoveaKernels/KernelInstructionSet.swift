@@ -13,8 +13,8 @@ public enum KernelInstructionSet: String, Sendable, CaseIterable, Comparable {
     case portable
     /// AVX2 with FMA: the 6×16 GEMM micro-kernel and `DirectConvolution`.
     case avx2
-    /// AVX-512F: the 12×32 GEMM micro-kernel, `RowTileConvolution` and
-    /// `ChannelVectorConvolution`.
+    /// AVX-512F: `RowTileConvolution`, `ChannelVectorConvolution` and, where 512-bit FMAs run at
+    /// full width, the 12×32 GEMM micro-kernel.
     case avx512
 
     private var rank: Int {
