@@ -11,7 +11,7 @@ struct GEMMTile: Hashable {
     /// 12 × 32: twenty-four 16-wide accumulators (AVX-512).
     static let twelveByThirtyTwo = GEMMTile(mr: 12, nr: 32)
     /// The largest tile of any kernel: the size of the edge-tile scratch.
-    static let largestArea = 12 * 32
+    static let largestArea = twelveByThirtyTwo.mr * twelveByThirtyTwo.nr
 }
 
 /// Block sizes of the packed SGEMM (BLIS loop structure), tuned on Zen 2/Zen 4 (32 KiB L1d,

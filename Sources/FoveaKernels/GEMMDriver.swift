@@ -143,9 +143,7 @@ enum GEMMDriver {
     /// Cuts C into `rows × columns = threads` rectangles, choosing the grid whose slowest
     /// thread finishes first: its multiply-adds (tiles rounded up to whole register tiles)
     /// plus the A rows and B columns it packs itself.
-    static func plan(
-        threads: Int, m: Int, n: Int, k: Int, tile: GEMMTile = .sixBySixteen
-    ) -> (rows: Int, columns: Int) {
+    static func plan(threads: Int, m: Int, n: Int, k: Int, tile: GEMMTile) -> (rows: Int, columns: Int) {
         let rowPanels = (m + tile.mr - 1) / tile.mr
         let columnPanels = (n + tile.nr - 1) / tile.nr
         var best = (rows: threads, columns: 1)

@@ -72,12 +72,13 @@ func handComputedProduct(kernel: GEMM.MicroKernel) {
 func threadGridChoice() {
     // Weight-gradient-like 64 × 576 × 100000: splitting rows would make both threads pack
     // all of the huge B (576 × 100000); splitting columns duplicates only the smaller A.
-    #expect(GEMMDriver.plan(threads: 2, m: 64, n: 576, k: 100_000) == (1, 2))
+    #expect(GEMMDriver.plan(threads: 2, m: 64, n: 576, k: 100_000, tile: .sixBySixteen) == (1, 2))
+    #expect(GEMMDriver.plan(threads: 2, m: 64, n: 576, k: 100_000, tile: .twelveByThirtyTwo) == (1, 2))
     // Tall and skinny 1200 × 32: splitting rows duplicates only the 32 columns of B.
-    #expect(GEMMDriver.plan(threads: 2, m: 1200, n: 32, k: 1000) == (2, 1))
+    #expect(GEMMDriver.plan(threads: 2, m: 1200, n: 32, k: 1000, tile: .sixBySixteen) == (2, 1))
     // A single row panel cannot be shared.
-    #expect(GEMMDriver.plan(threads: 2, m: 5, n: 300, k: 50) == (1, 2))
-    let grid = GEMMDriver.plan(threads: 4, m: 1200, n: 1200, k: 1200)
+    #expect(GEMMDriver.plan(threads: 2, m: 5, n: 300, k: 50, tile: .sixBySixteen) == (1, 2))
+    let grid = GEMMDriver.plan(threads: 4, m: 1200, n: 1200, k: 1200, tile: .sixBySixteen)
     #expect(grid.rows * grid.columns == 4)
     #expect(GEMMDriver.share(2, of: 3, units: 10) == 6..<10)
 }
