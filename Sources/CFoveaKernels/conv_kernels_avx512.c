@@ -7,11 +7,14 @@
 
 // Six positions times NV 16-lane channel vectors. One depth step: NV weight vectors, six
 // broadcast inputs, 6·NV fused multiply-adds. The accumulators are `acc[j][v]`; with NV a
-// compile-time constant and the loops unrolled, they stay in the 32 ZMM registers.
-#define FOVEA_FORWARD_TILE(NV)                                                                  \
-    FOVEA_TARGET512 static void forward_tile_##NV(                                              \
+// compile-time constant and the loops unrolled, they stay in the 32 ZMM registers. KH, KW and
+// CS are the kernel's rows and columns and the column step: the parameters, or constants for a
+// specialised tile whose kernel loops unroll into fixed displacements.
+#define FOVEA_FORWARD_TILE(NAME, NV, KH, KW, CS, UNROLL)                                        \
+    FOVEA_TARGET512 static void NAME(                                                           \
         const float *x, const long *starts, long channels, long plane, long kernelH,             \
         long rowStep, long kernelW, long colStep, const float *w, __m512 acc[6][4]) {            \
+        (void)kernelH; (void)kernelW; (void)colStep;                                             \
         const float *const x0 = x + starts[0], *const x1 = x + starts[1];                        \
         const float *const x2 = x + starts[2], *const x3 = x + starts[3];                        \
         const float *const x4 = x + starts[4], *const x5 = x + starts[5];                        \
@@ -20,9 +23,9 @@
             _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)                      \
                 a[j][v] = _mm512_setzero_ps();                                                   \
         for (long c = 0; c < channels; ++c) {                                                    \
-            for (long u = 0; u < kernelH; ++u) {                                                 \
+            UNROLL for (long u = 0; u < (KH); ++u) {                                             \
                 long o = c * plane + u * rowStep;                                                \
-                for (long k = 0; k < kernelW; ++k, o += colStep, w += 16 * NV) {                 \
+                UNROLL for (long k = 0; k < (KW); ++k, o += (CS), w += 16 * NV) {                \
                     __m512 wv[NV];                                                               \
                     _Pragma("clang loop unroll(full)") for (int v = 0; v < NV; ++v)              \
                         wv[v] = _mm512_loadu_ps(w + 16 * v);                                     \
@@ -52,10 +55,12 @@
                 acc[j][v] = a[j][v];                                                             \
     }
 
-FOVEA_FORWARD_TILE(1)
-FOVEA_FORWARD_TILE(2)
-FOVEA_FORWARD_TILE(3)
-FOVEA_FORWARD_TILE(4)
+FOVEA_FORWARD_TILE(forward_tile_1, 1, kernelH, kernelW, colStep, )
+FOVEA_FORWARD_TILE(forward_tile_2, 2, kernelH, kernelW, colStep, )
+FOVEA_FORWARD_TILE(forward_tile_3, 3, kernelH, kernelW, colStep, )
+FOVEA_FORWARD_TILE(forward_tile_4, 4, kernelH, kernelW, colStep, )
+// 3 × 3 kernels with unit column step (no dilation across), nine steps per channel unrolled.
+FOVEA_FORWARD_TILE(forward_tile_4_3x3, 4, 3, 3, 1, _Pragma("clang loop unroll(full)"))
 
 FOVEA_TARGET512
 void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *starts, long channels,
@@ -67,7 +72,12 @@ void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *star
     case 1: forward_tile_1(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
     case 2: forward_tile_2(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
     case 3: forward_tile_3(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
-    default: forward_tile_4(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
+    default:
+        if (kernelH == 3 && kernelW == 3 && colStep == 1)
+            forward_tile_4_3x3(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc);
+        else
+            forward_tile_4(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc);
+        break;
     }
     float tile[6][64];
     const long vectors = (lanes + 15) / 16;

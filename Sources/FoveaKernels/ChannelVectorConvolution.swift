@@ -62,6 +62,11 @@ enum ChannelVectorConvolution {
     }
 
     /// Output (NCHW) of `p` from weights packed by ``pack(_:into:weight:)``, plus `bias` when given.
+    ///
+    /// Work items run image by image (each worker takes a consecutive range of them), and a
+    /// worker pads an image into its own copy just before its first item of that image: the
+    /// copy is then warm in the worker's L2 for every tile that reads it, and the workers of a
+    /// call never share an image unless the batch is smaller than the workers.
     static func forward(
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
@@ -74,50 +79,57 @@ enum ChannelVectorConvolution {
         let items = p.batch * blocks * chunks
         let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * depth, items: items)
         let chunkPositions = tilesPerItem * 6
-        let staging = GEMMWorkspacePool.take(count: workers * blockLanes * chunkPositions)
-        defer { GEMMWorkspacePool.give(staging) }
-        let stages = staging.pointer
-        plan.withImages(input, workers: workers) { images, layout in
-            let (width, plane, imageStride) = (layout.width, layout.plane, layout.imageStride)
-            let (rowStep, colStep) = (p.dilationH * width, p.dilationW)
-            ThreadTeam.run(workers) { worker in
-                let stage = stages + worker * blockLanes * chunkPositions
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
-                    let starts = scratch.baseAddress!, offsets = starts + 6
-                    for item in ThreadTeam.share(worker, of: workers, count: items) {
-                        let (block, rest) = item.quotientAndRemainder(dividingBy: p.batch * chunks)
-                        let (n, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
-                        let lanes = lanes(block: block, outChannels: p.outChannels).count
-                        let weights = packedWeight + block * blockLanes * depth
-                        let channelBias = bias.map { $0 + block * blockLanes }
-                        let image = images + n * imageStride
-                        let target = output + (n * p.outChannels + block * blockLanes) * positions
-                        let first = chunk * chunkPositions
-                        let end = min(positions, first + chunkPositions)
-                        var q = first
-                        var (y, x) = q.quotientAndRemainder(dividingBy: p.outWidth)
-                        while q < end {
-                            let count = min(6, end - q)
-                            for j in 0..<6 {
-                                if j < count {
-                                    starts[j] = y * p.strideH * width + x * p.strideW
-                                    offsets[j] = q - first + j
-                                    x += 1
-                                    if x == p.outWidth { (y, x) = (y + 1, 0) }
-                                } else {
-                                    starts[j] = starts[0]
-                                }
+        let layout = plan.layout
+        let copyCount = plan.needsPadding ? layout.imageStride : 0
+        let stageCount = blockLanes * chunkPositions
+        let workspace = GEMMWorkspacePool.take(count: workers * (stageCount + copyCount))
+        defer { GEMMWorkspacePool.give(workspace) }
+        let base = workspace.pointer
+        let (width, plane) = (layout.width, layout.plane)
+        let (rowStep, colStep) = (p.dilationH * width, p.dilationW)
+        ThreadTeam.run(workers) { worker in
+            let stage = base + worker * (stageCount + copyCount)
+            let copy = stage + stageCount
+            var current = -1
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
+                let starts = scratch.baseAddress!, offsets = starts + 6
+                for item in ThreadTeam.share(worker, of: workers, count: items) {
+                    let (n, rest) = item.quotientAndRemainder(dividingBy: blocks * chunks)
+                    let (block, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
+                    if n != current, plan.needsPadding {
+                        plan.pad(input, image: n, into: copy)
+                    }
+                    current = n
+                    let image = plan.needsPadding ? UnsafePointer(copy) : input + n * layout.imageStride
+                    let lanes = lanes(block: block, outChannels: p.outChannels).count
+                    let weights = packedWeight + block * blockLanes * depth
+                    let channelBias = bias.map { $0 + block * blockLanes }
+                    let target = output + (n * p.outChannels + block * blockLanes) * positions
+                    let first = chunk * chunkPositions
+                    let end = min(positions, first + chunkPositions)
+                    var q = first
+                    var (y, x) = q.quotientAndRemainder(dividingBy: p.outWidth)
+                    while q < end {
+                        let count = min(6, end - q)
+                        for j in 0..<6 {
+                            if j < count {
+                                starts[j] = y * p.strideH * width + x * p.strideW
+                                offsets[j] = q - first + j
+                                x += 1
+                                if x == p.outWidth { (y, x) = (y + 1, 0) }
+                            } else {
+                                starts[j] = starts[0]
                             }
-                            fovea_conv_forward_tile_avx512(
-                                lanes, image, starts, p.inChannels, plane, p.kernelHeight, rowStep, p.kernelWidth,
-                                colStep, weights, channelBias, count, stage, offsets, chunkPositions)
-                            q += count
                         }
-                        // The tiles went to a staging block (in L1) one float at a time; the output
-                        // planes get whole rows.
-                        for lane in 0..<lanes {
-                            (target + lane * positions + first).update(from: stage + lane * chunkPositions, count: end - first)
-                        }
+                        fovea_conv_forward_tile_avx512(
+                            lanes, image, starts, p.inChannels, plane, p.kernelHeight, rowStep, p.kernelWidth,
+                            colStep, weights, channelBias, count, stage, offsets, chunkPositions)
+                        q += count
+                    }
+                    // The tiles went to a staging block (in L1) one float at a time; the output
+                    // planes get whole rows.
+                    for lane in 0..<lanes {
+                        (target + lane * positions + first).update(from: stage + lane * chunkPositions, count: end - first)
                     }
                 }
             }

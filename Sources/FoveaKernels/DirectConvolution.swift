@@ -137,14 +137,25 @@ enum DirectConvolution {
         func withImages<R>(
             _ input: UnsafePointer<Float>, workers: Int, _ body: (UnsafePointer<Float>, ImageLayout) -> R
         ) -> R {
-            guard p.padTop != 0 || p.padBottom != 0 || p.padLeft != 0 || p.padRight != 0 else {
-                let plane = p.height * p.width
-                return body(input, ImageLayout(width: p.width, plane: plane, imageStride: p.inChannels * plane))
-            }
+            guard needsPadding else { return body(input, layout) }
             let copy = GEMMWorkspacePool.take(count: p.batch * imageStride)
             defer { GEMMWorkspacePool.give(copy) }
             padAll(input, into: copy.pointer, workers: workers)
-            return body(copy.pointer, ImageLayout(width: paddedWidth, plane: plane, imageStride: imageStride))
+            return body(copy.pointer, layout)
+        }
+
+        /// Whether `p` has any padding, so that the kernels read padded copies of the images.
+        var needsPadding: Bool {
+            p.padTop != 0 || p.padBottom != 0 || p.padLeft != 0 || p.padRight != 0
+        }
+
+        /// The layout the kernels read: the padded copies' when ``needsPadding``, else the input's.
+        var layout: ImageLayout {
+            guard needsPadding else {
+                let plane = p.height * p.width
+                return ImageLayout(width: p.width, plane: plane, imageStride: p.inChannels * plane)
+            }
+            return ImageLayout(width: paddedWidth, plane: plane, imageStride: imageStride)
         }
 
         /// Pads every image of `input` into `destination` (image `n` at `n·imageStride`).

@@ -194,6 +194,26 @@ import Testing
                               ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < 1e-5)
     }
 
+    @Test(.enabled(if: ChannelVectorConvolution.supportsBackward(probe)), arguments: [1, 3])
+    func channelVectorThreeByThreeTiles(batch: Int) {
+        // 3×3 kernels with a full 64-lane block run the unrolled tile (forward, and with 66 input
+        // channels the input gradient too); a column dilation of 2 runs the general tile. One
+        // image: the workers of a call pad their own copies of the same image; three: they
+        // split the images.
+        for dilationW in [1, 2] {
+            let p = Conv2DParameters(batch: batch, inChannels: 66, height: 9, width: 11, outChannels: 80,
+                                     kernelHeight: 3, kernelWidth: 3, dilationW: dilationW,
+                                     padTop: 1, padBottom: 1, padLeft: dilationW, padRight: dilationW)
+            var rng = SeededGenerator(seed: 11)
+            let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
+            let dy = rng.floats(p.outputCount)
+            #expect(relativeError(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .channelVectors),
+                                  ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < 1e-5)
+            #expect(relativeError(Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: .channelVectors),
+                                  ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: w)) < 1e-5)
+        }
+    }
+
     @Test(.enabled(if: ChannelVectorConvolution.supportsBackward(probe)))
     func channelVectorWeightGradientSpansPositionBlocks() {
         // 36 × 37 = 1332 output positions: more than one block of whole rows
