@@ -17,8 +17,9 @@ enum ChannelVectorConvolution {
     static let blockLanes = 64
     /// Forward tiles (of six positions) per work item.
     static let tilesPerItem = 16
-    /// Positions (whole output rows, at least one) of the weight gradient summed per pass over
-    /// its tiles (the block of the transposed output gradient, up to 1024 × 64 floats, in L2).
+    /// Positions (whole output rows, at least one; or whole images, as many as fit) of the
+    /// weight gradient summed per pass over its tiles (the block of the transposed output
+    /// gradient, up to 1024 × 64 floats, in L2).
     /// Longer passes mean fewer read-modify-writes of the accumulators: on a Xeon with two
     /// 512-bit FMA ports the 128×28² weight gradient took 28–30 ms with 512–1024 positions
     /// against 36–37 with 128; at 56² and 14² the choice made no measurable difference.
@@ -161,61 +162,85 @@ enum ChannelVectorConvolution {
         let (images, gradients, accumulators) = (padded.pointer, transposed.pointer, sums.pointer)
         ThreadTeam.run(workers) { worker in
             for n in ThreadTeam.share(worker, of: workers, count: p.batch) {
-                transpose(p, gradOutput, image: n, into: gradients + n * imageGradient)
+                transpose(p, gradOutput, image: n, into: gradients)
             }
         }
-        accumulators.update(repeating: 0, count: stepTiles * 6 * columns)
         var offsets = plan.offsets
         offsets += [Int](repeating: 0, count: stepTiles * 6 - plan.depth)
+        // Passes over whole output rows, up to `positionBlock` positions; when whole images fit,
+        // a pass sums as many consecutive images (the 256 × 14² layer: five per pass, which
+        // read and write the sums a fifth as often as one per pass).
         let rowsPerBlock = max(1, positionBlock / p.outWidth)
+        let imagesPerPass = rowsPerBlock >= p.outHeight ? max(1, positionBlock / outPlane) : 1
         offsets.withUnsafeBufferPointer { offsets in
             ThreadTeam.run(workers) { worker in
                 let mine = ThreadTeam.share(worker, of: workers, count: items)
-                for n in 0..<p.batch {
+                for item in mine {
+                    let (block, tile) = item.quotientAndRemainder(dividingBy: stepTiles)
+                    let sums = accumulators + tile * 6 * columns + block * blockLanes
+                    for row in 0..<6 {
+                        (sums + row * columns).update(repeating: 0, count: lanes(block: block, outChannels: p.outChannels).stride)
+                    }
+                }
+                for n in stride(from: 0, to: p.batch, by: imagesPerPass) {
+                    let count = min(imagesPerPass, p.batch - n)
                     for y0 in stride(from: 0, to: p.outHeight, by: rowsPerBlock) {
                         let rows = min(rowsPerBlock, p.outHeight - y0)
                         let x = images + n * plan.imageStride + y0 * plan.paddedWidth
                         for item in mine {
                             let (block, tile) = item.quotientAndRemainder(dividingBy: stepTiles)
                             let (lanes, stride) = lanes(block: block, outChannels: p.outChannels)
-                            let dyt = gradients + n * imageGradient + block * blockLanes * outPlane
-                                + y0 * p.outWidth * stride
+                            let dyt = gradients + block * blockLanes * outPlane * p.batch
+                                + (n * outPlane + y0 * p.outWidth) * stride
                             fovea_conv_weight_tile_avx512(
-                                lanes, rows, p.outWidth, x, plan.paddedWidth, offsets.baseAddress! + tile * 6,
-                                dyt, stride, accumulators + tile * 6 * columns + block * blockLanes, columns)
+                                lanes, count, plan.imageStride, rows, p.outWidth, x, plan.paddedWidth,
+                                offsets.baseAddress! + tile * 6, dyt, stride,
+                                accumulators + tile * 6 * columns + block * blockLanes, columns)
                         }
                     }
                 }
             }
         }
-        for o in 0..<p.outChannels {
-            for step in 0..<plan.depth {
-                gradWeight[o * plan.depth + step] = accumulators[step * columns + o]
+        // The sums are `[step][channel]`; the gradient is `[channel][step]`. Sixteen steps at a
+        // time, so the sixteen rows read stay in L1 while every channel is written.
+        let stepBlocks = (plan.depth + 15) / 16
+        ThreadTeam.run(min(workers, stepBlocks)) { worker in
+            for stepBlock in ThreadTeam.share(worker, of: min(workers, stepBlocks), count: stepBlocks) {
+                let steps = (stepBlock * 16)..<min(plan.depth, stepBlock * 16 + 16)
+                for o in 0..<p.outChannels {
+                    for step in steps {
+                        gradWeight[o * plan.depth + step] = accumulators[step * columns + o]
+                    }
+                }
             }
         }
     }
 
-    /// Writes image `n` of the output gradient as `[channel block][position][lanes]`: for each
-    /// block of 64 channels (the last rounded up to 16, those lanes zero), one row per output
-    /// position.
+    /// Writes image `n` of the output gradient into `destination`, laid out as
+    /// `[channel block][image][position][lanes]`: for each block of 64 channels (the last
+    /// rounded up to 16, those lanes zero), one row per output position, the images of a block
+    /// consecutive.
     private static func transpose(
         _ p: Conv2DParameters, _ gradOutput: UnsafePointer<Float>, image n: Int,
         into destination: UnsafeMutablePointer<Float>
     ) {
         let outPlane = p.outHeight * p.outWidth
+        func rows(of block: Int, stride: Int) -> UnsafeMutablePointer<Float> {
+            destination + block * blockLanes * outPlane * p.batch + n * outPlane * stride
+        }
         if blockLanes * outPlane <= Int(Int32.max) / MemoryLayout<Float>.stride {
             for block in 0...((p.outChannels - 1) / blockLanes) {
                 let (count, stride) = lanes(block: block, outChannels: p.outChannels)
                 fovea_transpose_planes_avx512(
                     gradOutput + (n * p.outChannels + block * blockLanes) * outPlane, outPlane, count,
-                    outPlane, destination + block * blockLanes * outPlane, stride)
+                    outPlane, rows(of: block, stride: stride), stride)
             }
             return
         }
         let lastBlock = (p.outChannels - 1) / blockLanes
         let (count, stride) = lanes(block: lastBlock, outChannels: p.outChannels)
         if count < stride {
-            let block = destination + lastBlock * blockLanes * outPlane
+            let block = rows(of: lastBlock, stride: stride)
             for q in 0..<outPlane {
                 (block + q * stride + count).update(repeating: 0, count: stride - count)
             }
@@ -224,7 +249,7 @@ enum ChannelVectorConvolution {
             let (block, lane) = o.quotientAndRemainder(dividingBy: blockLanes)
             let stride = lanes(block: block, outChannels: p.outChannels).stride
             let source = gradOutput + (n * p.outChannels + o) * outPlane
-            var target = destination + block * blockLanes * outPlane + lane
+            var target = rows(of: block, stride: stride) + lane
             for q in 0..<outPlane {
                 target.pointee = source[q]
                 target += stride

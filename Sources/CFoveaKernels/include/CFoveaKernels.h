@@ -70,10 +70,11 @@ void fovea_conv_row_tile_avx512(long rows, long width, long depth, const float *
                                 const float *w, const float *bias, float *out, long ldo);
 
 /// The weight-gradient tile on AVX-512F: for r in 0..<6 and j below `lanes` (1...64) rounded up to
-/// 16, C[r][j] += sum over y < rows, q < width of X[offsets[r] + y·xRowStride + q] ·
-/// DYT[y·width + q][j], with `ldt` the row stride of DYT and `ldc` that of C.
-/// Only call when `fovea_cpu_has_avx512f()` returns 1.
-void fovea_conv_weight_tile_avx512(long lanes, long rows, long width, const float *x, long xRowStride,
+/// 16, C[r][j] += sum over i < images, y < rows, q < width of
+/// X[i·imageStride + offsets[r] + y·xRowStride + q] · DYT[(i·rows + y)·width + q][j], with `ldt`
+/// the row stride of DYT and `ldc` that of C. Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_conv_weight_tile_avx512(long lanes, long images, long imageStride, long rows, long width,
+                                   const float *x, long xRowStride,
                                    const long *offsets, const float *dyt, long ldt, float *c, long ldc);
 
 /// The AVX2 and FMA form of the row tile above, for CPUs without AVX-512, with the same
