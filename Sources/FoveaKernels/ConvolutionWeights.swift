@@ -49,12 +49,20 @@ enum ConvolutionWeights {
     /// The weights of the forward problem `p` for its ``DirectConvolution/transposedProblem(_:)``:
     /// input channel `c` becomes an output channel, output channel `o` a depth channel, and the
     /// kernel is flipped in both axes.
+    /// Each step's source offset is looked up in a table (one entry per step) rather than
+    /// divided out per weight: the divisions took about 6 % of the 256 × 14² input gradient.
     static func transposed(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> (Int, Int) -> Float {
         let (kh, kw) = (p.kernelHeight, p.kernelWidth)
-        return { c, step in
-            let (ou, v) = step.quotientAndRemainder(dividingBy: kw)
-            let (o, u) = ou.quotientAndRemainder(dividingBy: kh)
-            return weight[((o * p.inChannels + c) * kh + (kh - 1 - u)) * kw + (kw - 1 - v)]
+        let window = kh * kw
+        var sources: [Int] = []
+        sources.reserveCapacity(p.outChannels * window)
+        for o in 0..<p.outChannels {
+            for u in 0..<kh {
+                for v in 0..<kw {
+                    sources.append(o * p.inChannels * window + (kh - 1 - u) * kw + (kw - 1 - v))
+                }
+            }
         }
+        return { c, step in weight[sources[step] + c * window] }
     }
 }
