@@ -80,8 +80,8 @@ enum ChannelVectorConvolution {
         let items = p.batch * blocks * chunks
         let workers = ThreadTeam.workers(multiplyAdds: p.outputCount * depth, items: items)
         let chunkPositions = tilesPerItem * 6
-        let layout = plan.layout
-        let copyCount = plan.needsPadding ? layout.imageStride : 0
+        let (layout, padded) = (plan.layout, plan.needsPadding)
+        let copyCount = padded ? layout.imageStride : 0
         let stageCount = blockLanes * chunkPositions
         let workspace = GEMMWorkspacePool.take(count: workers * (stageCount + copyCount))
         defer { GEMMWorkspacePool.give(workspace) }
@@ -97,11 +97,11 @@ enum ChannelVectorConvolution {
                 for item in ThreadTeam.share(worker, of: workers, count: items) {
                     let (n, rest) = item.quotientAndRemainder(dividingBy: blocks * chunks)
                     let (block, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
-                    if n != current, plan.needsPadding {
+                    if n != current, padded {
                         plan.pad(input, image: n, into: copy)
                     }
                     current = n
-                    let image = plan.needsPadding ? UnsafePointer(copy) : input + n * layout.imageStride
+                    let image = padded ? UnsafePointer(copy) : input + n * layout.imageStride
                     let lanes = lanes(block: block, outChannels: p.outChannels).count
                     let weights = packedWeight + block * blockLanes * depth
                     let channelBias = bias.map { $0 + block * blockLanes }
@@ -178,8 +178,9 @@ enum ChannelVectorConvolution {
                 for item in mine {
                     let (block, tile) = item.quotientAndRemainder(dividingBy: stepTiles)
                     let sums = accumulators + tile * 6 * columns + block * blockLanes
+                    let stride = lanes(block: block, outChannels: p.outChannels).stride
                     for row in 0..<6 {
-                        (sums + row * columns).update(repeating: 0, count: lanes(block: block, outChannels: p.outChannels).stride)
+                        (sums + row * columns).update(repeating: 0, count: stride)
                     }
                 }
                 for n in stride(from: 0, to: p.batch, by: imagesPerPass) {

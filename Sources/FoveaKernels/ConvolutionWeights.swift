@@ -49,6 +49,7 @@ enum ConvolutionWeights {
     /// The weights of the forward problem `p` for its ``DirectConvolution/transposedProblem(_:)``:
     /// input channel `c` becomes an output channel, output channel `o` a depth channel, and the
     /// kernel is flipped in both axes.
+    ///
     /// Each step's source offset is looked up in a table (one entry per step) rather than
     /// divided out per weight: the divisions took about 6 % of the 256 × 14² input gradient.
     static func transposed(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> (Int, Int) -> Float {
