@@ -65,8 +65,8 @@ FOVEA_FORWARD_TILE(forward_tile_4_3x3, 4, 3, 3, 1, _Pragma("clang loop unroll(fu
 FOVEA_TARGET512
 void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *starts, long channels,
                                     long plane, long kernelH, long rowStep, long kernelW, long colStep,
-                                    const float *w, const float *bias, long positions,
-                                    float *out, const long *outOffsets, long channelStride) {
+                                    const float *w, const float *bias, long positions, float *out,
+                                    long ldo) {
     __m512 acc[6][4];
     switch ((lanes + 15) / 16) {
     case 1: forward_tile_1(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc); break;
@@ -79,15 +79,15 @@ void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *star
             forward_tile_4(x, starts, channels, plane, kernelH, rowStep, kernelW, colStep, w, acc);
         break;
     }
-    float tile[6][64];
     const long vectors = (lanes + 15) / 16;
-    for (long j = 0; j < positions; ++j) {
-        for (long v = 0; v < vectors; ++v) _mm512_storeu_ps(tile[j] + 16 * v, acc[j][v]);
+    __m512 b[4];
+    for (long v = 0; v < vectors; ++v) {
+        const long n = lanes - 16 * v;
+        const __mmask16 mask = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
+        b[v] = bias ? _mm512_maskz_loadu_ps(mask, bias + 16 * v) : _mm512_setzero_ps();
     }
-    for (long i = 0; i < lanes; ++i) {
-        float *const row = out + i * channelStride;
-        const float b = bias ? bias[i] : 0.0f;
-        for (long j = 0; j < positions; ++j) row[outOffsets[j]] = tile[j][i] + b;
+    for (long j = 0; j < positions; ++j) {
+        for (long v = 0; v < vectors; ++v) _mm512_storeu_ps(out + j * ldo + 16 * v, _mm512_add_ps(acc[j][v], b[v]));
     }
 }
 
@@ -202,21 +202,53 @@ void fovea_conv_weight_tile_avx512(long lanes, long images, long imageStride, lo
     }
 }
 
+// Transposes the 16 × 16 floats in `r` in place (row i, lane k becomes row k, lane i): pairs of
+// rows interleaved by floats, then by pairs of floats, then 128-bit lanes exchanged twice.
+FOVEA_TARGET512 static inline void transpose_16x16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 8; ++i) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    // Group g holds rows 4g...4g+3; afterwards r[4g + k] has, in each 128-bit lane L, column
+    // 4L + k of those four rows.
+    for (int g = 0; g < 4; ++g) {
+        const __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 1]);
+        const __m512d c = _mm512_castps_pd(t[4 * g + 2]), d = _mm512_castps_pd(t[4 * g + 3]);
+        r[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+        r[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        r[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+        r[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+    }
+    for (int k = 0; k < 4; ++k) {
+        const __m512 even01 = _mm512_shuffle_f32x4(r[k], r[4 + k], 0x88);
+        const __m512 odd01 = _mm512_shuffle_f32x4(r[k], r[4 + k], 0xdd);
+        const __m512 even23 = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0x88);
+        const __m512 odd23 = _mm512_shuffle_f32x4(r[8 + k], r[12 + k], 0xdd);
+        t[k] = _mm512_shuffle_f32x4(even01, even23, 0x88);
+        t[8 + k] = _mm512_shuffle_f32x4(even01, even23, 0xdd);
+        t[4 + k] = _mm512_shuffle_f32x4(odd01, odd23, 0x88);
+        t[12 + k] = _mm512_shuffle_f32x4(odd01, odd23, 0xdd);
+    }
+    for (int i = 0; i < 16; ++i) r[i] = t[i];
+}
+
 FOVEA_TARGET512
-void fovea_transpose_planes_avx512(const float *src, long planeStride, long planes, long positions,
-                                   float *dst, long dstStride) {
-    const long vectors = (planes + 15) / 16;
-    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    for (long q = 0; q < positions; ++q) {
-        const float *const column = src + q;
-        float *const row = dst + q * dstStride;
-        for (long v = 0; v < vectors; ++v) {
-            const long first = 16 * v;
-            const long count = planes - first < 16 ? planes - first : 16;
-            const __mmask16 mask = (__mmask16)((1u << count) - 1u);
-            const __m512i index = _mm512_mullo_epi32(_mm512_add_epi32(lane, _mm512_set1_epi32((int)first)),
-                                                     _mm512_set1_epi32((int)planeStride));
-            _mm512_storeu_ps(row + first, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, column, 4));
+void fovea_transpose_avx512(const float *src, long srcStride, long rows, long columns, float *dst,
+                            long dstStride, long dstRows) {
+    for (long c0 = 0; c0 < columns; c0 += 16) {
+        const long n = columns - c0 < 16 ? columns - c0 : 16;
+        const __mmask16 load = (__mmask16)((1u << n) - 1u);
+        for (long r0 = 0; r0 < dstRows; r0 += 16) {
+            __m512 v[16];
+            for (long i = 0; i < 16; ++i) {
+                v[i] = r0 + i < rows ? _mm512_maskz_loadu_ps(load, src + (r0 + i) * srcStride + c0)
+                                     : _mm512_setzero_ps();
+            }
+            transpose_16x16(v);
+            const long m = dstRows - r0 < 16 ? dstRows - r0 : 16;
+            const __mmask16 store = (__mmask16)((1u << m) - 1u);
+            for (long j = 0; j < n; ++j) _mm512_mask_storeu_ps(dst + (c0 + j) * dstStride + r0, store, v[j]);
         }
     }
 }
@@ -230,16 +262,15 @@ void fovea_conv_row_tile_avx512(long rows, long width, long depth, const float *
 
 void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *starts, long channels,
                                     long plane, long kernelH, long rowStep, long kernelW, long colStep,
-                                    const float *w, const float *bias, long positions,
-                                    float *out, const long *outOffsets, long channelStride) {
+                                    const float *w, const float *bias, long positions, float *out,
+                                    long ldo) {
     (void)lanes; (void)x; (void)starts; (void)channels; (void)plane; (void)kernelH; (void)rowStep;
-    (void)kernelW; (void)colStep; (void)w; (void)bias; (void)positions; (void)out; (void)outOffsets;
-    (void)channelStride;
+    (void)kernelW; (void)colStep; (void)w; (void)bias; (void)positions; (void)out; (void)ldo;
 }
 
-void fovea_transpose_planes_avx512(const float *src, long planeStride, long planes, long positions,
-                                   float *dst, long dstStride) {
-    (void)src; (void)planeStride; (void)planes; (void)positions; (void)dst; (void)dstStride;
+void fovea_transpose_avx512(const float *src, long srcStride, long rows, long columns, float *dst,
+                            long dstStride, long dstRows) {
+    (void)src; (void)srcStride; (void)rows; (void)columns; (void)dst; (void)dstStride; (void)dstRows;
 }
 
 void fovea_conv_weight_tile_avx512(long lanes, long images, long imageStride, long rows, long width,

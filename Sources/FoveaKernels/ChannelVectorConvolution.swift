@@ -92,8 +92,8 @@ enum ChannelVectorConvolution {
             let stage = base + worker * (stageCount + copyCount)
             let copy = stage + stageCount
             var current = -1
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 12) { scratch in
-                let starts = scratch.baseAddress!, offsets = starts + 6
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 6) { scratch in
+                let starts = scratch.baseAddress!
                 for item in ThreadTeam.share(worker, of: workers, count: items) {
                     let (n, rest) = item.quotientAndRemainder(dividingBy: blocks * chunks)
                     let (block, chunk) = rest.quotientAndRemainder(dividingBy: chunks)
@@ -115,7 +115,6 @@ enum ChannelVectorConvolution {
                         for j in 0..<6 {
                             if j < count {
                                 starts[j] = y * p.strideH * width + x * p.strideW
-                                offsets[j] = q - first + j
                                 x += 1
                                 if x == p.outWidth { (y, x) = (y + 1, 0) }
                             } else {
@@ -124,14 +123,12 @@ enum ChannelVectorConvolution {
                         }
                         fovea_conv_forward_tile_avx512(
                             lanes, image, starts, p.inChannels, plane, p.kernelHeight, rowStep, p.kernelWidth,
-                            colStep, weights, channelBias, count, stage, offsets, chunkPositions)
+                            colStep, weights, channelBias, count, stage + (q - first) * blockLanes, blockLanes)
                         q += count
                     }
-                    // The tiles went to a staging block (in L1) one float at a time; the output
-                    // planes get whole rows.
-                    for lane in 0..<lanes {
-                        (target + lane * positions + first).update(from: stage + lane * chunkPositions, count: end - first)
-                    }
+                    // The tiles wrote a staging block (in L1) position by position; the output
+                    // planes get it channel by channel.
+                    fovea_transpose_avx512(stage, blockLanes, end - first, lanes, target + first, positions, end - first)
                 }
             }
         }
@@ -202,18 +199,15 @@ enum ChannelVectorConvolution {
                 }
             }
         }
-        // The sums are `[step][channel]`; the gradient is `[channel][step]`. Sixteen steps at a
-        // time, so the sixteen rows read stay in L1 while every channel is written.
+        // The sums are `[step][channel]`; the gradient is `[channel][step]`: each worker
+        // transposes a range of sixteen-step blocks.
         let stepBlocks = (plan.depth + 15) / 16
         ThreadTeam.run(min(workers, stepBlocks)) { worker in
-            for stepBlock in ThreadTeam.share(worker, of: min(workers, stepBlocks), count: stepBlocks) {
-                let steps = (stepBlock * 16)..<min(plan.depth, stepBlock * 16 + 16)
-                for o in 0..<p.outChannels {
-                    for step in steps {
-                        gradWeight[o * plan.depth + step] = accumulators[step * columns + o]
-                    }
-                }
-            }
+            let mine = ThreadTeam.share(worker, of: min(workers, stepBlocks), count: stepBlocks)
+            guard !mine.isEmpty else { return }
+            let steps = (mine.lowerBound * 16)..<min(plan.depth, mine.upperBound * 16)
+            fovea_transpose_avx512(accumulators + steps.lowerBound * columns, columns, steps.count, p.outChannels,
+                                   gradWeight + steps.lowerBound, plan.depth, steps.count)
         }
     }
 
@@ -229,32 +223,11 @@ enum ChannelVectorConvolution {
         func rows(of block: Int, stride: Int) -> UnsafeMutablePointer<Float> {
             destination + block * blockLanes * outPlane * p.batch + n * outPlane * stride
         }
-        if blockLanes * outPlane <= Int(Int32.max) / MemoryLayout<Float>.stride {
-            for block in 0...((p.outChannels - 1) / blockLanes) {
-                let (count, stride) = lanes(block: block, outChannels: p.outChannels)
-                fovea_transpose_planes_avx512(
-                    gradOutput + (n * p.outChannels + block * blockLanes) * outPlane, outPlane, count,
-                    outPlane, rows(of: block, stride: stride), stride)
-            }
-            return
-        }
-        let lastBlock = (p.outChannels - 1) / blockLanes
-        let (count, stride) = lanes(block: lastBlock, outChannels: p.outChannels)
-        if count < stride {
-            let block = rows(of: lastBlock, stride: stride)
-            for q in 0..<outPlane {
-                (block + q * stride + count).update(repeating: 0, count: stride - count)
-            }
-        }
-        for o in 0..<p.outChannels {
-            let (block, lane) = o.quotientAndRemainder(dividingBy: blockLanes)
-            let stride = lanes(block: block, outChannels: p.outChannels).stride
-            let source = gradOutput + (n * p.outChannels + o) * outPlane
-            var target = rows(of: block, stride: stride) + lane
-            for q in 0..<outPlane {
-                target.pointee = source[q]
-                target += stride
-            }
+        for block in 0...((p.outChannels - 1) / blockLanes) {
+            let (count, stride) = lanes(block: block, outChannels: p.outChannels)
+            fovea_transpose_avx512(
+                gradOutput + (n * p.outChannels + block * blockLanes) * outPlane, outPlane, count, outPlane,
+                rows(of: block, stride: stride), stride, stride)
         }
     }
 }

@@ -52,13 +52,14 @@ void fovea_conv_weight_tile_6x16_avx2_fma(long count, const float *x, const long
 /// channels. Position `j` reads the input at `x + starts[j] + c·plane + u·rowStep + v·colStep`
 /// for channel `c < channels`, kernel row `u < kernelH` and column `v < kernelW`, in that order;
 /// `w` holds, per such depth step, `lanes` rounded up to 16 weights (one per output channel).
-/// Writes `out[outOffsets[j] + i·channelStride] = bias[i] + Σ` (no bias when `bias` is NULL) for
-/// the first `positions` (≤ 6) positions; every `starts[j]` must be readable, also for unused `j`.
+/// Writes `out[j·ldo + i] = bias[i] + Σ` (no bias when `bias` is NULL) for the first `positions`
+/// (≤ 6) positions and every lane `i` below `lanes` rounded up to 16 (bias read only below
+/// `lanes`); every `starts[j]` must be readable, also for unused `j`.
 /// Only call when `fovea_cpu_has_avx512f()` returns 1.
 void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *starts, long channels,
                                     long plane, long kernelH, long rowStep, long kernelW, long colStep,
-                                    const float *w, const float *bias, long positions,
-                                    float *out, const long *outOffsets, long channelStride);
+                                    const float *w, const float *bias, long positions, float *out,
+                                    long ldo);
 
 /// A row tile of a stride-1 forward convolution on AVX-512F: `rows` (1...8) output channels times
 /// `width` (1...48) consecutive output positions. For depth step `s` the positions read the
@@ -83,12 +84,12 @@ void fovea_conv_weight_tile_avx512(long lanes, long images, long imageStride, lo
 void fovea_conv_row_tile_avx2(long rows, long width, long depth, const float *x, const long *offsets,
                               const float *w, const float *bias, float *out, long ldo);
 
-/// Transposes `planes` (≤ 64) planes of `positions` floats, `planeStride` apart, into rows:
-/// `dst[q·dstStride + o] = src[o·planeStride + q]` for `o` below `planes` rounded up to 16 (zero
-/// past `planes`). Needs `64·planeStride` to fit in 32 bits. Only call when
-/// `fovea_cpu_has_avx512f()` returns 1.
-void fovea_transpose_planes_avx512(const float *src, long planeStride, long planes, long positions,
-                                   float *dst, long dstStride);
+/// Transposes the `rows` × `columns` matrix `src` (row stride `srcStride`) into `dst` (row stride
+/// `dstStride`): `dst[c·dstStride + r] = src[r·srcStride + c]` for `c < columns` and
+/// `r < dstRows`, zero where `r ≥ rows` (`dstRows ≥ rows`). Reads and writes nothing else; works
+/// on 16 × 16 blocks in registers. Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_transpose_avx512(const float *src, long srcStride, long rows, long columns, float *dst,
+                            long dstStride, long dstRows);
 
 /// Asks glibc's malloc to serve blocks below 32 MiB from its heap and to keep up to 1 GiB of freed
 /// memory there, so that a loop allocating and freeing the same large arrays reuses pages instead
