@@ -95,27 +95,41 @@ public enum Conv2DKernels {
     public static func backwardBias(_ p: Conv2DParameters, gradOutput: [Float]) -> [Float] {
         checkCounts(p, input: nil, weight: nil, bias: nil, output: gradOutput.count)
         let positions = p.outHeight * p.outWidth
-        var sums = [Double](repeating: 0, count: p.outChannels)
-        gradOutput.withUnsafeBufferPointer { dy in
-            for n in 0..<p.batch {
-                for o in 0..<p.outChannels {
-                    let plane = dy.baseAddress! + (n * p.outChannels + o) * positions
-                    var lanes = SIMD8<Float>()
-                    var i = 0
-                    while i + 8 <= positions {
-                        lanes += UnsafeRawPointer(plane + i).loadUnaligned(as: SIMD8<Float>.self)
-                        i += 8
+        let workers = min(KernelThreads.limit, p.outChannels, max(1, gradOutput.count / parallelFloats))
+        return gradOutput.withUnsafeBufferPointer { dy in
+            filled(p.outChannels) { sums in
+                // Each channel is summed image by image in the same order on any worker.
+                ThreadTeam.run(workers) { worker in
+                    for o in ThreadTeam.share(worker, of: workers, count: p.outChannels) {
+                        var sum = 0.0
+                        for n in 0..<p.batch {
+                            sum += planeSum(dy.baseAddress! + (n * p.outChannels + o) * positions, count: positions)
+                        }
+                        sums[o] = Float(sum)
                     }
-                    var sum = Double(lanes.sum())
-                    while i < positions {
-                        sum += Double(plane[i])
-                        i += 1
-                    }
-                    sums[o] += sum
                 }
             }
         }
-        return sums.map { Float($0) }
+    }
+
+    /// Floats per worker above which the memory-bound passes (bias gradient, finiteness checks)
+    /// use more than one thread.
+    static let parallelFloats = 1 << 19
+
+    /// The sum of one plane: eight float lanes, then in `Double`.
+    private static func planeSum(_ plane: UnsafePointer<Float>, count: Int) -> Double {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            lanes += UnsafeRawPointer(plane + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var sum = Double(lanes.sum())
+        while i < count {
+            sum += Double(plane[i])
+            i += 1
+        }
+        return sum
     }
 
     static func forward(_ p: Conv2DParameters, input: [Float], weight: [Float], bias: [Float]?, path: Path) -> [Float] {
@@ -240,6 +254,18 @@ public enum Conv2DKernels {
     /// Whether no value is NaN or infinite. The direct kernels multiply discarded positions and
     /// padding by zero, which only matches the column path when every operand is finite.
     static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
+        let workers = min(KernelThreads.limit, max(1, values.count / parallelFloats))
+        guard workers > 1 else { return allFiniteSerially(values) }
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: workers) { finite in
+            ThreadTeam.run(workers) { worker in
+                let part = ThreadTeam.share(worker, of: workers, count: values.count)
+                finite[worker] = allFiniteSerially(UnsafeBufferPointer(rebasing: values[part]))
+            }
+            return finite.allSatisfy { $0 }
+        }
+    }
+
+    private static func allFiniteSerially(_ values: UnsafeBufferPointer<Float>) -> Bool {
         guard let base = values.baseAddress else { return true }
         // Four independent sums, so the loop runs at load speed rather than at one add latency
         // per vector.

@@ -304,4 +304,30 @@ import Testing
             #expect(r == results[0])
         }
     }
+
+    /// The bias gradient and the finiteness check split large arrays over threads (above
+    /// `Conv2DKernels.parallelFloats` per worker); neither result may depend on the split.
+    @Test func memoryBoundPassesDoNotDependOnTheThreadCount() {
+        let p = Conv2DParameters(batch: 3, inChannels: 1, height: 100, width: 90, outChannels: 70,
+                                 kernelHeight: 1, kernelWidth: 1)
+        var rng = SeededGenerator(seed: 12)
+        var dy = rng.floats(p.outputCount)
+        #expect(dy.count > 3 * Conv2DKernels.parallelFloats)
+        let saved = KernelThreads.limit
+        defer { KernelThreads.limit = saved }
+        var sums: [[UInt32]] = []
+        for threads in [1, 2, 3] {
+            KernelThreads.limit = threads
+            sums.append(Self.bits(Conv2DKernels.backwardBias(p, gradOutput: dy)))
+            for (index, bad) in [(0, Float.nan), (dy.count / 2, .infinity), (dy.count - 1, -.infinity)] {
+                let kept = dy[index]
+                dy[index] = bad
+                #expect(!dy.withUnsafeBufferPointer(Conv2DKernels.allFinite), "\(bad) at \(index), \(threads) threads")
+                dy[index] = kept
+            }
+            #expect(dy.withUnsafeBufferPointer(Conv2DKernels.allFinite))
+        }
+        #expect(sums[1] == sums[0] && sums[2] == sums[0])
+        #expect(relativeError(Conv2DKernels.backwardBias(p, gradOutput: dy), ReferenceConv2D.backwardBias(p, gradOutput: dy)) < 1e-5)
+    }
 }
