@@ -57,9 +57,9 @@ enum ChannelVectorConvolution {
 
     /// Packs `weight(o, step)` of the forward problem `p` (``ConvolutionWeights/forward(_:_:)`` or
     /// ``ConvolutionWeights/transposed(_:_:)``) as blocks of 64 output channels.
-    static func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float) {
+    static func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, source: ConvolutionWeights.Source) {
         ConvolutionWeights.pack(outChannels: p.outChannels, depth: p.inChannels * p.kernelHeight * p.kernelWidth,
-                                blockSize: blockLanes, roundedTo: 16, into: packed, weight: weight)
+                                blockSize: blockLanes, roundedTo: 16, into: packed, source: source)
     }
 
     /// Output (NCHW) of `p` from weights packed by ``pack(_:into:weight:)``, plus `bias` when given.

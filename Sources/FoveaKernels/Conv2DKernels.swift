@@ -212,22 +212,22 @@ public enum Conv2DKernels {
     /// `weight(o, step)` packed into a pooled buffer in the layout that kernel reads.
     private static func runDirect(
         _ algorithm: Path, _ problem: Conv2DParameters, input: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        output: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float
+        output: UnsafeMutablePointer<Float>, weight: ConvolutionWeights.Source
     ) {
         switch algorithm {
         case .rowTiles(let set):
             let kernel = RowTileConvolution(instructionSet: set)
-            withPacked(kernel.packedCount(problem), { kernel.pack(problem, into: $0, weight: weight) }) {
+            withPacked(kernel.packedCount(problem), { kernel.pack(problem, into: $0, source: weight) }) {
                 kernel.forward(problem, input: input, packedWeight: $0, bias: bias, output: output)
             }
         case .channelVectors:
             withPacked(ChannelVectorConvolution.packedCount(problem), {
-                ChannelVectorConvolution.pack(problem, into: $0, weight: weight)
+                ChannelVectorConvolution.pack(problem, into: $0, source: weight)
             }) {
                 ChannelVectorConvolution.forward(problem, input: input, packedWeight: $0, bias: bias, output: output)
             }
         default:
-            withPacked(DirectConvolution.packedCount(problem), { DirectConvolution.pack(problem, into: $0, weight: weight) }) {
+            withPacked(DirectConvolution.packedCount(problem), { DirectConvolution.pack(problem, into: $0, source: weight) }) {
                 DirectConvolution.forward(problem, input: input, packedWeight: $0, bias: bias, output: output)
             }
         }

@@ -1,69 +1,91 @@
+import CFoveaKernels
+
 /// Weight layouts of the direct convolution kernels: output channels in blocks, each block's
 /// weights depth step by depth step.
 enum ConvolutionWeights {
-    /// Packs `weight(o, step)` for `outChannels` channels and `depth` steps as blocks of
-    /// `blockSize` channels, block `b` at `b·blockSize·depth`, each step's channels consecutive
-    /// and rounded up to a multiple of `roundedTo` with zeros. Large weights are packed by several
-    /// workers, block by block.
+    /// The weights `weight(o, step)` of a forward problem, read from the OIHW array of a
+    /// convolution: as they are (its forward pass, ``forward(_:_:)``) or with input and output
+    /// channels exchanged and the kernel flipped (its input gradient, ``transposed(_:_:)``).
+    struct Source {
+        let weight: UnsafePointer<Float>
+        /// Depth steps of the problem the weights serve.
+        let depth: Int
+        /// For the transposed weights: the original problem's input channels and kernel window
+        /// `kH·kW` (step `o·window + t` reads tap `window − 1 − t`, the kernel flipped in both axes).
+        let transposedShape: (inChannels: Int, window: Int)?
+
+        /// `weight(o, step)`.
+        subscript(o: Int, step: Int) -> Float {
+            guard let (inChannels, window) = transposedShape else { return weight[o * depth + step] }
+            let (original, tap) = step.quotientAndRemainder(dividingBy: window)
+            return weight[(original * inChannels + o) * window + window - 1 - tap]
+        }
+
+        /// Writes `weight(o, step)` for the output channels `channels` and every step into rows of
+        /// `stride` floats (`base[step·stride + i]` for channel `channels.lowerBound + i`), zero
+        /// past `channels.count`. With `avx512` (the default where the kernels may use it) this is
+        /// a 16 × 16 block transpose of the OIHW array (per original output channel when
+        /// transposed); else one weight at a time.
+        func write(channels: Range<Int>, into base: UnsafeMutablePointer<Float>, stride: Int,
+                   avx512: Bool = KernelInstructionSet.active == .avx512) {
+            guard avx512 else {
+                for step in 0..<depth {
+                    for i in 0..<stride {
+                        base[step * stride + i] = i < channels.count ? self[channels.lowerBound + i, step] : 0
+                    }
+                }
+                return
+            }
+            guard let (inChannels, window) = transposedShape else {
+                fovea_transpose_avx512(weight + channels.lowerBound * depth, depth, channels.count, depth,
+                                       base, stride, stride)
+                return
+            }
+            // Original output channel `o` supplies steps `o·window ..< (o + 1)·window`, its taps
+            // in reverse order: the rows are written from the last step upwards (negative stride).
+            for original in 0..<(depth / window) {
+                fovea_transpose_avx512(
+                    weight + (original * inChannels + channels.lowerBound) * window, window, channels.count, window,
+                    base + ((original + 1) * window - 1) * stride, -stride, stride)
+            }
+        }
+    }
+
+    /// Packs `source` for `outChannels` channels and `depth` steps as blocks of `blockSize`
+    /// channels, block `b` at `b·blockSize·depth`, each step's channels consecutive and rounded
+    /// up to a multiple of `roundedTo` with zeros. Large weights are packed by several workers,
+    /// block by block.
     static func pack(
         outChannels: Int, depth: Int, blockSize: Int, roundedTo: Int, into packed: UnsafeMutablePointer<Float>,
-        weight: (Int, Int) -> Float
+        source: Source
     ) {
         let blocks = (outChannels + blockSize - 1) / blockSize
         let workers = outChannels * depth < 1 << 16 ? 1 : min(KernelThreads.limit, blocks)
         ThreadTeam.run(workers) { worker in
             for block in ThreadTeam.share(worker, of: workers, count: blocks) {
-                pack(block: block, outChannels: outChannels, depth: depth, blockSize: blockSize, roundedTo: roundedTo,
-                     into: packed, weight: weight)
+                let channels = (block * blockSize)..<min(outChannels, (block + 1) * blockSize)
+                source.write(channels: channels, into: packed + block * blockSize * depth,
+                             stride: DirectConvolution.roundUp(channels.count, roundedTo))
             }
         }
     }
 
-    private static func pack(
-        block: Int, outChannels: Int, depth: Int, blockSize: Int, roundedTo: Int, into packed: UnsafeMutablePointer<Float>,
-        weight: (Int, Int) -> Float
-    ) {
-        let count = min(blockSize, outChannels - block * blockSize)
-        let stride = DirectConvolution.roundUp(count, roundedTo)
-        let base = packed + block * blockSize * depth
-        for step in 0..<depth {
-            let target = base + step * stride
-            for i in 0..<stride {
-                target[i] = i < count ? weight(block * blockSize + i, step) : 0
-            }
-        }
-    }
-
-    /// Floats that ``pack(outChannels:depth:blockSize:roundedTo:into:weight:)`` writes.
+    /// Floats that ``pack(outChannels:depth:blockSize:roundedTo:into:source:)`` writes.
     static func packedCount(outChannels: Int, depth: Int, blockSize: Int, roundedTo: Int) -> Int {
         let full = outChannels / blockSize * blockSize
         return depth * (full + DirectConvolution.roundUp(outChannels - full, roundedTo))
     }
 
     /// OIHW weights of `p` as `(o, step)` with `step = (c·kH + u)·kW + v`.
-    static func forward(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> (Int, Int) -> Float {
-        let depth = p.inChannels * p.kernelHeight * p.kernelWidth
-        return { o, step in weight[o * depth + step] }
+    static func forward(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> Source {
+        Source(weight: weight, depth: p.inChannels * p.kernelHeight * p.kernelWidth, transposedShape: nil)
     }
 
     /// The weights of the forward problem `p` for its ``DirectConvolution/transposedProblem(_:)``:
     /// input channel `c` becomes an output channel, output channel `o` a depth channel, and the
     /// kernel is flipped in both axes.
-    ///
-    /// Each step's source offset is looked up in a table (one entry per step) rather than
-    /// divided out per weight: the divisions took about 6 % of the 256 × 14² input gradient.
-    static func transposed(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> (Int, Int) -> Float {
-        let (kh, kw) = (p.kernelHeight, p.kernelWidth)
-        let window = kh * kw
-        var sources: [Int] = []
-        sources.reserveCapacity(p.outChannels * window)
-        for o in 0..<p.outChannels {
-            for u in 0..<kh {
-                for v in 0..<kw {
-                    sources.append(o * p.inChannels * window + (kh - 1 - u) * kw + (kw - 1 - v))
-                }
-            }
-        }
-        return { c, step in weight[sources[step] + c * window] }
+    static func transposed(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> Source {
+        let window = p.kernelHeight * p.kernelWidth
+        return Source(weight: weight, depth: p.outChannels * window, transposedShape: (p.inChannels, window))
     }
 }

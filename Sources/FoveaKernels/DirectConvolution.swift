@@ -308,7 +308,7 @@ enum DirectConvolution {
     /// Packs `weight(o, step)` of the forward problem `p` (``ConvolutionWeights/forward(_:_:)``
     /// or ``ConvolutionWeights/transposed(_:_:)``) as 6-channel blocks of depth steps
     /// (``packedOffset(block:step:depth:rows:)``), zero rows past `C_out`.
-    static func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float) {
+    static func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, source: ConvolutionWeights.Source) {
         let depth = p.inChannels * p.kernelHeight * p.kernelWidth
         let rows = roundUp(p.outChannels, 6)
         for block in 0..<(rows / 6) {
@@ -316,7 +316,7 @@ enum DirectConvolution {
                 let target = packed + packedOffset(block: block, step: step, depth: depth, rows: rows)
                 for i in 0..<6 {
                     let o = block * 6 + i
-                    target[i] = o < p.outChannels ? weight(o, step) : 0
+                    target[i] = o < p.outChannels ? source[o, step] : 0
                 }
             }
         }

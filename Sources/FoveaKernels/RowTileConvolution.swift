@@ -72,9 +72,9 @@ struct RowTileConvolution: Equatable {
     }
 
     /// Packs `weight(o, step)` of the forward problem `p` as blocks of ``channels`` output channels.
-    func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int) -> Float) {
+    func pack(_ p: Conv2DParameters, into packed: UnsafeMutablePointer<Float>, source: ConvolutionWeights.Source) {
         ConvolutionWeights.pack(outChannels: p.outChannels, depth: p.inChannels * p.kernelHeight * p.kernelWidth,
-                                blockSize: channels, roundedTo: channels, into: packed, weight: weight)
+                                blockSize: channels, roundedTo: channels, into: packed, source: source)
     }
 
     /// Output (NCHW) of the stride-1 problem `p` from weights packed by ``pack(_:into:weight:)``,
