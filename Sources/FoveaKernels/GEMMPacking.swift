@@ -1,3 +1,5 @@
+import CFoveaKernels
+
 /// Copies blocks of `op(A)` and `op(B)` into the contiguous panel layouts the micro-kernels
 /// stream through, zero-padding partial panels so every kernel call sees a full tile.
 enum GEMMPacking {
@@ -23,6 +25,11 @@ enum GEMMPacking {
                     src += lda
                     out += mr
                 }
+            } else if mr <= 16 && KernelInstructionSet.active == .avx512 {
+                // op(A)[i][p] = A[i][p]: the row block transposed 16 × 16 at a time in registers,
+                // rows past `height` zero.
+                fovea_transpose_avx512(a + (i0 &* lda &+ depth.lowerBound), lda, height, kc, out, mr, mr)
+                out += kc &* mr
             } else if height == 6 && mr == 6 {
                 // op(A)[i][p] = A[i][p]: six row streams, interleaved into sequential writes.
                 let r0 = a + (i0 &* lda &+ depth.lowerBound)
