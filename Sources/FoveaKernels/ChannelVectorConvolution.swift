@@ -62,7 +62,7 @@ enum ChannelVectorConvolution {
                                 blockSize: blockLanes, roundedTo: 16, into: packed, source: source)
     }
 
-    /// Output (NCHW) of `p` from weights packed by ``pack(_:into:weight:)``, plus `bias` when given.
+    /// Output (NCHW) of `p` from weights packed by ``pack(_:into:source:)``, plus `bias` when given.
     ///
     /// Work items run image by image (each worker takes a consecutive range of them), and a
     /// worker pads an image into its own copy just before its first item of that image: the

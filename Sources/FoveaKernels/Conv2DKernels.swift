@@ -95,7 +95,7 @@ public enum Conv2DKernels {
     public static func backwardBias(_ p: Conv2DParameters, gradOutput: [Float]) -> [Float] {
         checkCounts(p, input: nil, weight: nil, bias: nil, output: gradOutput.count)
         let positions = p.outHeight * p.outWidth
-        let workers = min(KernelThreads.limit, p.outChannels, max(1, gradOutput.count / parallelFloats))
+        let workers = max(1, min(KernelThreads.limit, p.outChannels, gradOutput.count / parallelFloats))
         return gradOutput.withUnsafeBufferPointer { dy in
             filled(p.outChannels) { sums in
                 // Each channel is summed image by image in the same order on any worker.

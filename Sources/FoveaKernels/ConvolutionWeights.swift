@@ -13,12 +13,14 @@ enum ConvolutionWeights {
         /// For the transposed weights: the original problem's input channels and kernel window
         /// `kH·kW` (step `o·window + t` reads tap `window − 1 − t`, the kernel flipped in both axes).
         let transposedShape: (inChannels: Int, window: Int)?
+        /// For the transposed weights: where each step's tap of channel 0 is, so that reading a
+        /// weight needs no division (they took about 6 % of the 256 × 14² input gradient).
+        let stepOffsets: [Int]
 
         /// `weight(o, step)`.
         subscript(o: Int, step: Int) -> Float {
-            guard let (inChannels, window) = transposedShape else { return weight[o * depth + step] }
-            let (original, tap) = step.quotientAndRemainder(dividingBy: window)
-            return weight[(original * inChannels + o) * window + window - 1 - tap]
+            guard let (_, window) = transposedShape else { return weight[o * depth + step] }
+            return weight[stepOffsets[step] + o * window]
         }
 
         /// Writes `weight(o, step)` for the output channels `channels` and every step into rows of
@@ -78,7 +80,8 @@ enum ConvolutionWeights {
 
     /// OIHW weights of `p` as `(o, step)` with `step = (c·kH + u)·kW + v`.
     static func forward(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> Source {
-        Source(weight: weight, depth: p.inChannels * p.kernelHeight * p.kernelWidth, transposedShape: nil)
+        Source(weight: weight, depth: p.inChannels * p.kernelHeight * p.kernelWidth, transposedShape: nil,
+               stepOffsets: [])
     }
 
     /// The weights of the forward problem `p` for its ``DirectConvolution/transposedProblem(_:)``:
@@ -86,6 +89,11 @@ enum ConvolutionWeights {
     /// kernel is flipped in both axes.
     static func transposed(_ p: Conv2DParameters, _ weight: UnsafePointer<Float>) -> Source {
         let window = p.kernelHeight * p.kernelWidth
-        return Source(weight: weight, depth: p.outChannels * window, transposedShape: (p.inChannels, window))
+        let offsets = (0..<(p.outChannels * window)).map { step in
+            let (original, tap) = step.quotientAndRemainder(dividingBy: window)
+            return original * p.inChannels * window + window - 1 - tap
+        }
+        return Source(weight: weight, depth: p.outChannels * window, transposedShape: (p.inChannels, window),
+                      stepOffsets: offsets)
     }
 }

@@ -168,7 +168,7 @@ enum DirectConvolution {
         }
     }
 
-    /// Output (NCHW) of the problem `p` from weights packed by ``pack(_:into:weight:)``, plus
+    /// Output (NCHW) of the problem `p` from weights packed by ``pack(_:into:source:)``, plus
     /// `bias` when given.
     static func forward(
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,

@@ -77,7 +77,7 @@ struct RowTileConvolution: Equatable {
                                 blockSize: channels, roundedTo: channels, into: packed, source: source)
     }
 
-    /// Output (NCHW) of the stride-1 problem `p` from weights packed by ``pack(_:into:weight:)``,
+    /// Output (NCHW) of the stride-1 problem `p` from weights packed by ``pack(_:into:source:)``,
     /// plus `bias` when given.
     func forward(
         _ p: Conv2DParameters, input: UnsafePointer<Float>, packedWeight: UnsafePointer<Float>,

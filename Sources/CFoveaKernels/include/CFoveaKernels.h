@@ -87,7 +87,8 @@ void fovea_conv_row_tile_avx2(long rows, long width, long depth, const float *x,
 /// Transposes the `rows` × `columns` matrix `src` (row stride `srcStride`) into `dst` (row stride
 /// `dstStride`): `dst[c·dstStride + r] = src[r·srcStride + c]` for `c < columns` and
 /// `r < dstRows`, zero where `r ≥ rows` (`dstRows ≥ rows`; `dstStride` may be negative). Reads
-/// and writes nothing else; works on 16 × 16 blocks in registers. Only call when `fovea_cpu_has_avx512f()` returns 1.
+/// and writes nothing else; works on 16 × 16 blocks in registers. Only call when
+/// `fovea_cpu_has_avx512f()` returns 1.
 void fovea_transpose_avx512(const float *src, long srcStride, long rows, long columns, float *dst,
                             long dstStride, long dstRows);
 
