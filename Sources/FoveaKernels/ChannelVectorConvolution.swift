@@ -202,9 +202,9 @@ enum ChannelVectorConvolution {
         // The sums are `[step][channel]`; the gradient is `[channel][step]`: each worker
         // transposes a range of sixteen-step blocks.
         let stepBlocks = (plan.depth + 15) / 16
-        ThreadTeam.run(min(workers, stepBlocks)) { worker in
-            let mine = ThreadTeam.share(worker, of: min(workers, stepBlocks), count: stepBlocks)
-            guard !mine.isEmpty else { return }
+        let copiers = min(workers, stepBlocks)
+        ThreadTeam.run(copiers) { worker in
+            let mine = ThreadTeam.share(worker, of: copiers, count: stepBlocks)
             let steps = (mine.lowerBound * 16)..<min(plan.depth, mine.upperBound * 16)
             fovea_transpose_avx512(accumulators + steps.lowerBound * columns, columns, steps.count, p.outChannels,
                                    gradWeight + steps.lowerBound, plan.depth, steps.count)
