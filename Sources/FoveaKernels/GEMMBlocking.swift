@@ -25,6 +25,11 @@ enum GEMMBlocking {
     static let mc = 120
     /// Columns of one packed B panel (a multiple of every tile's `nr`).
     static let nc = 3072
+    /// Most floats of packed B that the threads of a call share at a time (4 MiB: all of a
+    /// 1024² B, a quarter of a 2048² one). Larger B is packed and multiplied a chunk at a time,
+    /// each chunk one more pair of fork–joins. At 2048² on two threads (model-167 Xeon, paired
+    /// rounds) 4 MiB chunks ran 12 % faster than one 16 MiB chunk and 2 MiB chunks 13 % slower.
+    static let sharedPanelFloats = 1 << 20
     /// Below this many multiply-adds (`m·n·k`) a product runs on one thread. Waking a
     /// libdispatch worker took about 50 µs here, so two threads pay off once `T/2 + 50 µs < T`
     /// for the one-thread time `T`, i.e. from about 5·10⁶ multiply-adds at ≈ 5·10¹⁰ per second.

@@ -1,10 +1,12 @@
 import CFoveaKernels
+import Synchronization
 
 /// A fork–join over a fixed number of workers on libdispatch's threads, without the per-call
 /// closure boxing of `DispatchQueue.concurrentPerform`.
 ///
 /// Kernels hand each worker a fixed share of the work (a function of the worker index and the
-/// worker count only), so which thread runs a share never changes a result.
+/// worker count only) or items whose result does not depend on the worker that runs them, so
+/// which thread runs a share never changes a result.
 enum ThreadTeam {
     /// Calls `body(worker)` for every worker in `0..<workers` concurrently (the caller's thread
     /// takes part) and returns when all have finished. One worker runs inline.
@@ -19,6 +21,21 @@ enum ThreadTeam {
                 fovea_parallel_for(workers, pointer) { context, worker in
                     context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(worker))
                 }
+            }
+        }
+    }
+
+    /// Calls `body(worker, item)` once for every item in `0..<items`, handing the items out in
+    /// order to whichever of `workers` workers is free next, so a worker whose processor is
+    /// taken away for a while leaves its share to the others. Which worker runs an item must
+    /// not change the item's result.
+    static func forEach(_ items: Int, workers: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
+        let next = Atomic<Int>(0)
+        run(min(workers, items)) { worker in
+            while true {
+                let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard item < items else { return }
+                body(worker, item)
             }
         }
     }

@@ -68,18 +68,47 @@ func handComputedProduct(kernel: GEMM.MicroKernel) {
     #expect(c == [115, 127, 277, 307])
 }
 
-@Test("thread grids weigh uneven shares against duplicated packing")
-func threadGridChoice() {
-    // Weight-gradient-like 64 × 576 × 100000: splitting rows would make both threads pack
-    // all of the huge B (576 × 100000); splitting columns duplicates only the smaller A.
-    #expect(GEMMDriver.plan(threads: 2, m: 64, n: 576, k: 100_000, tile: .sixBySixteen) == (1, 2))
-    #expect(GEMMDriver.plan(threads: 2, m: 64, n: 576, k: 100_000, tile: .twelveByThirtyTwo) == (1, 2))
-    // Tall and skinny 1200 × 32: splitting rows duplicates only the 32 columns of B.
-    #expect(GEMMDriver.plan(threads: 2, m: 1200, n: 32, k: 1000, tile: .sixBySixteen) == (2, 1))
-    // A single row panel cannot be shared.
-    #expect(GEMMDriver.plan(threads: 2, m: 5, n: 300, k: 50, tile: .sixBySixteen) == (1, 2))
-    let grid = GEMMDriver.plan(threads: 4, m: 1200, n: 1200, k: 1200, tile: .sixBySixteen)
-    #expect(grid.rows * grid.columns == 4)
+@Test("shared plans cover C in register-tile items and keep packed B within its bound")
+func sharedPlanCoversC() {
+    let shapes: [(m: Int, n: Int, k: Int)] = [
+        (1024, 1024, 1024), (2048, 2048, 2048), (64, 576, 100_000), (1200, 32, 1000), (5, 300, 50), (239, 16, 9),
+    ]
+    for tile in [GEMMTile.sixBySixteen, .twelveByThirtyTwo] {
+        for threads in [2, 3, 4] {
+            for shape in shapes {
+                let shared = 1 << 20
+                let plan = GEMMDriver.SharedPlan(
+                    m: shape.m, n: shape.n, k: shape.k, tile: tile, threads: threads, sharedFloats: shared)
+                // Row blocks tile 0..<m in order, each whole register tiles (but the last),
+                // none taller than its A block.
+                var next = 0
+                for block in 0..<plan.rowBlocks {
+                    let rows = plan.rows(ofBlock: block, m: shape.m)
+                    #expect(rows.lowerBound == next)
+                    #expect(rows.lowerBound % tile.mr == 0)
+                    #expect(rows.count * GEMMBlocking.kc <= plan.blockFloats)
+                    next = rows.upperBound
+                }
+                #expect(next == shape.m)
+                #expect(plan.rowBlocks % threads == 0 || plan.rowBlocks == plan.rowPanels)
+                // Chunks are whole KC slices and NR panels, within the bound unless one slice
+                // of one panel is already larger.
+                #expect(plan.chunkDepth % GEMMBlocking.kc == 0 && plan.chunkColumns % tile.nr == 0)
+                #expect(plan.chunkDepth * plan.chunkColumns <= max(shared, GEMMBlocking.kc * tile.nr))
+                #expect(plan.chunkDepth * plan.chunkColumns <= plan.panelFloats)
+                let panels = min(plan.chunkColumns, shape.n + tile.nr - 1) / tile.nr
+                let slices = plan.columnSlices(panels: panels)
+                #expect(slices >= 1 && slices <= panels)
+            }
+        }
+    }
+    // Tall products cut rows only, short ones columns too.
+    let tall = GEMMDriver.SharedPlan(
+        m: 1024, n: 1024, k: 1024, tile: .twelveByThirtyTwo, threads: 2, sharedFloats: 1 << 22)
+    #expect(tall.rowBlocks == 10 && tall.columnSlices(panels: 32) == 1)
+    let short = GEMMDriver.SharedPlan(
+        m: 64, n: 576, k: 100_000, tile: .sixBySixteen, threads: 2, sharedFloats: 1 << 22)
+    #expect(short.rowBlocks == 2 && short.columnSlices(panels: 36) == 4)
     #expect(GEMMDriver.share(2, of: 3, units: 10) == 6..<10)
 }
 

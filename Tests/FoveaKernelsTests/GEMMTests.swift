@@ -81,10 +81,10 @@ func sgemmMatchesReference(kernel: GEMM.MicroKernel) {
     }
 }
 
-@Test("threaded row, column and grid splits match the reference", arguments: [2, 3, 4])
+@Test("threaded products with row blocks, column slices or both match the reference", arguments: [2, 3, 4])
 func threadedSplitsMatchReference(threads: Int) {
-    // 4 row panels × 2 column panels, 40 row panels × 1, 1 row panel × 9: each favours a
-    // different grid, and 3 threads share unevenly.
+    // 4 row panels × 2 column panels, 40 row panels × 1, 1 row panel × 9: row blocks with
+    // column slices, row blocks only, column slices only; 3 threads share unevenly.
     let shapes: [(m: Int, n: Int, k: Int)] = [(22, 30, 300), (239, 16, 9), (5, 140, 17)]
     for (index, shape) in shapes.enumerated() {
         for transA in [false, true] {
@@ -141,6 +141,58 @@ func concurrentCallsMatchReference() async {
                         k: shape.k, alpha: 1, beta: 0.25, seed: UInt64(1000 + 10 * index + round),
                         run: publicSGEMM(GEMM.Options(maxThreads: 2)))
                 }
+            }
+        }
+    }
+}
+
+@Test(
+    "threaded products equal the one-thread product bit for bit, also when B is packed in chunks",
+    arguments: GEMM.MicroKernel.allCases.filter { $0 != .automatic && $0.isSupported })
+func threadCountDoesNotChangeBits(kernel: GEMM.MicroKernel) {
+    // k = 700 spans three KC slices; a shared bound of one KC × 3·NR block forces several
+    // column chunks and depth chunks.
+    let shapes: [(m: Int, n: Int, k: Int, transA: Bool, transB: Bool)] = [
+        (131, 150, 700, false, false), (37, 260, 513, true, true), (250, 40, 300, false, true),
+    ]
+    var rng = SplitMix64(state: 2026)
+    for shape in shapes {
+        let a = (0..<(shape.m * shape.k)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let b = (0..<(shape.k * shape.n)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let c0 = (0..<(shape.m * shape.n)).map { _ in Float.random(in: -1...1, using: &rng) }
+        func product(threads: Int, sharedFloats: Int) -> [Float] {
+            var c = c0
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        let operands = GEMMOperands(
+                            transA: shape.transA, transB: shape.transB, m: shape.m, n: shape.n,
+                            k: shape.k, alpha: 0.75, a: a.baseAddress!, lda: shape.transA ? shape.m : shape.k,
+                            b: b.baseAddress!, ldb: shape.transB ? shape.k : shape.n, beta: 0.5,
+                            c: c.baseAddress!, ldc: shape.n)
+                        GEMMDriver.run(operands, microKernel: kernel, threads: threads, sharedFloats: sharedFloats)
+                    }
+                }
+            }
+            return c
+        }
+        let one = product(threads: 1, sharedFloats: 1 << 22)
+        let reference = GEMMReference(
+            transA: shape.transA, transB: shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: 0.75,
+            beta: 0.5, lda: shape.transA ? shape.m : shape.k, ldb: shape.transB ? shape.k : shape.n,
+            ldc: shape.n)
+        var wrong = 0
+        for i in 0..<shape.m {
+            for j in 0..<shape.n {
+                let (value, tolerance) = reference.expected(a, b, c0, i, j)
+                if !(abs(Double(one[i * shape.n + j]) - value) <= tolerance) { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0)
+        let small = GEMMBlocking.kc * 3 * kernel.tile.nr
+        for threads in 2...4 {
+            for shared in [1 << 22, small] {
+                #expect(product(threads: threads, sharedFloats: shared) == one, "\(shape) threads \(threads) shared \(shared)")
             }
         }
     }
