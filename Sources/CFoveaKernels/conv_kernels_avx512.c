@@ -108,6 +108,8 @@ void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *star
                 a[r][v] = _mm512_setzero_ps();                                                   \
         for (long s = 0; s < depth; ++s, w += 8) {                                               \
             const float *const row = x + offsets[s];                                             \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NP; ++v)                      \
+                _mm_prefetch((const char *)(row + width + 16 * v), _MM_HINT_T0);                 \
             __m512 in[NP];                                                                       \
             _Pragma("clang loop unroll(full)") for (int v = 0; v < NP; ++v)                      \
                 in[v] = _mm512_maskz_loadu_ps(m[v], row + 16 * v);                               \
