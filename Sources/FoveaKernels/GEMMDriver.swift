@@ -104,7 +104,7 @@ enum GEMMDriver {
         static let itemsPerThread = 4
 
         let rowPanels: Int
-        /// Row blocks of C: whole register-tile rows, at most about `MC` rows each, as few as
+        /// Row blocks of C: whole register-tile rows, at most `MC` rows each, as few as
         /// that allows rounded up to a multiple of the threads (tall blocks reuse each B
         /// micro-panel over more rows).
         let rowBlocks: Int

@@ -80,13 +80,14 @@ func sharedPlanCoversC() {
                 let plan = GEMMDriver.SharedPlan(
                     m: shape.m, n: shape.n, k: shape.k, tile: tile, threads: threads, sharedFloats: shared)
                 // Row blocks tile 0..<m in order, each whole register tiles (but the last),
-                // none taller than its A block.
+                // none taller than MC or its A block.
                 var next = 0
                 for block in 0..<plan.rowBlocks {
                     let rows = plan.rows(ofBlock: block, m: shape.m)
                     #expect(rows.lowerBound == next)
                     #expect(rows.lowerBound % tile.mr == 0)
                     #expect(rows.count * GEMMBlocking.kc <= plan.blockFloats)
+                    #expect(rows.count <= GEMMBlocking.mc)
                     next = rows.upperBound
                 }
                 #expect(next == shape.m)
