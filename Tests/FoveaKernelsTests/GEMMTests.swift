@@ -176,7 +176,7 @@ func threadCountDoesNotChangeBits(kernel: GEMM.MicroKernel) {
             }
             return c
         }
-        let one = product(threads: 1, sharedFloats: 1 << 22)
+        let one = product(threads: 1, sharedFloats: GEMMBlocking.sharedPanelFloats)
         let reference = GEMMReference(
             transA: shape.transA, transB: shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: 0.75,
             beta: 0.5, lda: shape.transA ? shape.m : shape.k, ldb: shape.transB ? shape.k : shape.n,
@@ -191,7 +191,7 @@ func threadCountDoesNotChangeBits(kernel: GEMM.MicroKernel) {
         #expect(wrong == 0)
         let small = GEMMBlocking.kc * 3 * kernel.tile.nr
         for threads in 2...4 {
-            for shared in [1 << 22, small] {
+            for shared in [GEMMBlocking.sharedPanelFloats, small] {
                 #expect(product(threads: threads, sharedFloats: shared) == one, "\(shape) threads \(threads) shared \(shared)")
             }
         }
