@@ -1,10 +1,13 @@
 /// Fast convolution kernels, same contract and layouts as `ReferenceConv2D`.
 ///
 /// Ungrouped convolutions with finite operands run direct kernels (the gradients at stride 1
-/// only): on AVX-512F `RowTileConvolution` for stride-1 problems that are shallow or have few
-/// output channels, and `ChannelVectorConvolution` for the rest, else `DirectConvolution` on AVX2 and FMA. Every other
-/// case unfolds each image into a column matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`.
-/// Either way a result does not depend on the number of threads.
+/// only): on AVX-512F `WinogradConvolution` for 3×3 stride-1 layers with at least 32 input and
+/// output channels (64 and outputs of 12² for the weight gradient; where 512-bit FMAs run at
+/// full width), `RowTileConvolution` for stride-1
+/// problems that are shallow or have few output channels, and `ChannelVectorConvolution` for
+/// the rest, else `DirectConvolution` on AVX2 and FMA. Every other case unfolds each image into
+/// a column matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`. Either way a result does not
+/// depend on the number of threads.
 public enum Conv2DKernels {
     /// Which algorithm a call uses; `automatic` picks the first direct kernel that applies, in
     /// the order below, on the widest instruction set of ``KernelInstructionSet/active``. A
@@ -18,11 +21,13 @@ public enum Conv2DKernels {
         case channelVectors
         /// `DirectConvolution` (AVX2 and FMA).
         case direct
+        /// `WinogradConvolution` (AVX-512F with full-width FMAs; 3×3 at stride 1 and dilation 1).
+        case winograd
         case columns
 
         /// Every path a test may request.
         static let all: [Path] = [
-            .automatic, .rowTiles(.avx512), .rowTiles(.avx2), .channelVectors, .direct, .columns,
+            .automatic, .winograd, .rowTiles(.avx512), .rowTiles(.avx2), .channelVectors, .direct, .columns,
         ]
 
         /// The paths `automatic` tries for `p`, in order, on this CPU and limit. A strided
@@ -35,7 +40,7 @@ public enum Conv2DKernels {
             case .avx512 where (p.strideH > 1 || p.strideW > 1) && KernelInstructionSet.avx512SplitsFMA:
                 [.direct, .channelVectors]
             case .avx512 where p.strideH > 1 || p.strideW > 1: [.channelVectors, .direct]
-            case .avx512: [.rowTiles(.avx512), .channelVectors, .direct]
+            case .avx512: [.winograd, .rowTiles(.avx512), .channelVectors, .direct]
             case .avx2: [.rowTiles(.avx2), .direct]
             case .portable: []
             }
@@ -53,6 +58,8 @@ public enum Conv2DKernels {
                     return self == .automatic ? kernel.prefers(p) : kernel.supports(p)
                 case .channelVectors: return ChannelVectorConvolution.supportsForward(p)
                 case .direct: return DirectConvolution.supportsForward(p)
+                case .winograd:
+                    return self == .automatic ? WinogradConvolution.prefers(p) : WinogradConvolution.supports(p)
                 case .automatic, .columns: return false
                 }
             } ?? .columns
@@ -70,6 +77,8 @@ public enum Conv2DKernels {
                 switch candidate {
                 case .channelVectors: ChannelVectorConvolution.supportsBackward(p)
                 case .direct: DirectConvolution.supportsBackward(p)
+                case .winograd:
+                    self == .automatic ? WinogradConvolution.prefersWeightGradient(p) : WinogradConvolution.supports(p)
                 case .automatic, .rowTiles, .columns: false
                 }
             } ?? .columns
@@ -169,6 +178,7 @@ public enum Conv2DKernels {
                     switch algorithm {
                     case .channelVectors where p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels,
                          .rowTiles where p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels,
+                         .winograd where p.inChannels < ChannelVectorConvolution.minimumInputGradientChannels,
                          .direct where p.inChannels < DirectConvolution.minimumInputGradientChannels:
                         algorithm = .columns
                     default:
@@ -193,6 +203,9 @@ public enum Conv2DKernels {
             input.withUnsafeBufferPointer { x in
                 gradOutput.withUnsafeBufferPointer { dy in
                     switch path.algorithm(weightGradient: p, finite: allFinite(x) && allFinite(dy)) {
+                    case .winograd:
+                        WinogradConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
+                                                           gradWeight: dw.baseAddress!)
                     case .channelVectors:
                         ChannelVectorConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
                                                                 gradWeight: dw.baseAddress!)
@@ -215,6 +228,8 @@ public enum Conv2DKernels {
         output: UnsafeMutablePointer<Float>, weight: ConvolutionWeights.Source
     ) {
         switch algorithm {
+        case .winograd:
+            WinogradConvolution.forward(problem, input: input, weight: weight, bias: bias, output: output)
         case .rowTiles(let set):
             let kernel = RowTileConvolution(instructionSet: set)
             withPacked(kernel.packedCount(problem), { kernel.pack(problem, into: $0, source: weight) }) {

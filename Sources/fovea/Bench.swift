@@ -9,7 +9,8 @@ struct Bench: ParsableCommand {
         discussion: """
             Prints, per case, the median milliseconds of the forward pass and of forward+backward \
             (input, weight and bias gradients; one SGD step for lenet5_train_step), the GFLOP/s \
-            (forward+backward of a convolution counted as 3× its forward FLOPs, a GEMM as 2n³) and \
+            (forward+backward of a convolution counted as 3× its forward FLOPs, a GEMM as 2n³: the \
+            direct algorithm's count, so 3×3 layers run by the Winograd kernel can pass 100%) and \
             the percentage of the FMA peak measured on the same threads. Timing: 2 warm-up calls, \
             then the median of at least 5 calls, repeated until 2 s have passed (at most 50), \
             unless --repeat is given. The peak is measured on at most as many threads as there are \

@@ -61,6 +61,61 @@ void fovea_conv_forward_tile_avx512(long lanes, const float *x, const long *star
                                     const float *w, const float *bias, long positions, float *out,
                                     long ldo);
 
+/// Winograd F(2×2, 3×3) input transform on AVX-512F for 16 output tiles (lanes) and `channels`
+/// channels of planes `plane` floats apart (`height × width` each). Lane `i` reads the 4×4
+/// window whose top-left element is `x[base[i]]`, at image row `row[i]` and column `column[i]`
+/// (negative at the padding); elements outside the image read zero, and a lane whose window lies
+/// wholly outside reads only zeros. Writes the 16 transformed values of channel `ch`, point `p`
+/// (row-major over the 4×4 points) to `v + ch·channelStride + p·pointStride + i`.
+/// Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_winograd_input_avx512(long channels, const float *x, long plane, long width, long height,
+                                 const int *base, const int *row, const int *column,
+                                 float *v, long pointStride, long channelStride);
+
+/// Winograd F(2×2, 3×3) output transform on AVX-512F: for the first `lanes` of 16 tiles and
+/// `channels` channels, reads the 16 products of channel `ch`, point `p`, lane `i` at
+/// `m + ch·channelStride + p·pointStride + i`, and writes the tile's 2×2 outputs plus
+/// `bias[ch]` (none when NULL) to `y + ch·plane + base[i] + r·width + c` where
+/// `row[i] + r < height` and `column[i] + c < width`.
+/// Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_winograd_output_avx512(long channels, const float *m, long pointStride, long channelStride,
+                                  float *y, long plane, long width, long height,
+                                  const int *base, const int *row, const int *column, long lanes,
+                                  const float *bias);
+
+/// Winograd F(2×2, 3×3) weight transform: for output channel `o` and input channel `ci`, the 3×3
+/// kernel at `w + o·outStride + ci·inStride + r·rowStride + c·columnStride` becomes 16 values
+/// (G g Gᵀ), point `p` of which goes to `u + p·pointStride + (o / mr)·mr·inChannels + ci·mr + o % mr`
+/// (GEMM A panels of `mr` rows). Rows from `outChannels` to `paddedOutChannels` are zero.
+void fovea_winograd_weights(long outChannels, long paddedOutChannels, long inChannels, const float *w,
+                            long outStride, long inStride, long rowStride, long columnStride, float *u,
+                            long pointStride, long mr);
+
+/// The input transform of `fovea_winograd_input_avx512` with the lanes running over channels
+/// instead of tiles, for the weight gradient: for each of `tiles` tiles `t` (window top-left at
+/// `x[base[t]]`, image row `row[t]`, column `column[t]`) and the first `channels` (≤ 16) of 16
+/// channels `plane` floats apart, writes point `p` of channel lane `i` to
+/// `v + t·tileStride + p·pointStride + i` for `i < lanes` (zero for `i ≥ channels`).
+/// Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_winograd_input_channels_avx512(long tiles, long channels, long lanes, const float *x, long plane,
+                                          long width, long height, const int *base, const int *row,
+                                          const int *column, float *v, long pointStride, long tileStride);
+
+/// The output-gradient transform of the Winograd F(2×2, 3×3) weight gradient, `Z = A ∂y Aᵀ`,
+/// lanes over 16 channels `plane` floats apart (the first `channels` read, the rest zero): for
+/// each of `tiles` tiles whose top-left output is `dy[base[t]]` at row `row[t]` and column
+/// `column[t]` (outputs at or past `height`, `width` read zero), writes point `p` of lane `i` to
+/// `z + t·tileStride + p·pointStride + i`. Only call when `fovea_cpu_has_avx512f()` returns 1.
+void fovea_winograd_gradient_channels_avx512(long tiles, long channels, const float *dy, long plane, long width,
+                                             long height, const int *base, const int *row, const int *column,
+                                             float *z, long pointStride, long tileStride);
+
+/// The last step of the Winograd F(2×2, 3×3) weight gradient: for every output channel `o` and
+/// input channel `ci`, the 16 sums `S[p] = s[p·pointStride + ci·ldc + o]` become the 3×3 kernel
+/// gradient `Gᵀ S G`, written to `dw + (o·inChannels + ci)·9` (OIHW).
+void fovea_winograd_weight_gradient(long outChannels, long inChannels, const float *s, long pointStride, long ldc,
+                                    float *dw);
+
 /// A row tile of a stride-1 forward convolution on AVX-512F: `rows` (1...8) output channels times
 /// `width` (1...48) consecutive output positions. For depth step `s` the positions read the
 /// `width` consecutive floats at `x + offsets[s]` and multiply them by `w[8·s + r]` (eight floats

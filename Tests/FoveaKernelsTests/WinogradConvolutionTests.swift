@@ -1,0 +1,115 @@
+import Testing
+@testable import FoveaKernels
+
+/// The Winograd F(2×2, 3×3) kernel against the reference (summed in `Double`): random 3×3
+/// stride-1 problems with asymmetric padding and odd sizes (tiles overhanging the output),
+/// output channels across 12-row weight panels, depths across the 256-step block, batches
+/// across work items; and its choice by `automatic`.
+@Suite struct WinogradConvolutionTests {
+    static let probe = Conv2DParameters(batch: 1, inChannels: 1, height: 3, width: 3, outChannels: 1,
+                                        kernelHeight: 3, kernelWidth: 3)
+    static let available = WinogradConvolution.supports(probe)
+
+    static func check(_ p: Conv2DParameters, seed: UInt64, tolerance: Double = 1e-5) {
+        var rng = SeededGenerator(seed: seed)
+        let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
+        let dy = rng.floats(p.outputCount)
+        #expect(Conv2DKernels.Path.winograd.algorithm(forward: p, finite: true) == .winograd)
+        let forward = Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .winograd)
+        #expect(relativeError(forward, ReferenceConv2D.forward(p, input: x, weight: w, bias: b)) < tolerance, "\(p)")
+        let dx = Conv2DKernels.backwardInput(p, gradOutput: dy, weight: w, path: .winograd)
+        #expect(relativeError(dx, ReferenceConv2D.backwardInput(p, gradOutput: dy, weight: w)) < tolerance, "\(p)")
+        let dw = Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: .winograd)
+        #expect(relativeError(dw, ReferenceConv2D.backwardWeight(p, input: x, gradOutput: dy)) < tolerance, "\(p)")
+    }
+
+    @Test(.enabled(if: available))
+    func randomProblemsAgreeWithTheReference() {
+        var rng = SeededGenerator(seed: 101)
+        var checked = 0
+        while checked < 60 {
+            let p = Conv2DParameters(
+                batch: Int.random(in: 1...3, using: &rng), inChannels: Int.random(in: 1...40, using: &rng),
+                height: Int.random(in: 1...23, using: &rng), width: Int.random(in: 1...23, using: &rng),
+                outChannels: Int.random(in: 1...30, using: &rng), kernelHeight: 3, kernelWidth: 3,
+                padTop: Int.random(in: 0...3, using: &rng), padBottom: Int.random(in: 0...3, using: &rng),
+                padLeft: Int.random(in: 0...3, using: &rng), padRight: Int.random(in: 0...3, using: &rng))
+            guard p.isValid else { continue }
+            Self.check(p, seed: UInt64(checked))
+            checked += 1
+        }
+    }
+
+    @Test(.enabled(if: available))
+    func deepProblemAcrossDepthBlocksAndItems() {
+        // 300 input channels: two micro-kernel depth blocks; 25 output channels: three weight
+        // panels, the last half zero; 3 × 9 × 10 = 270 tiles: three work items of 96.
+        let p = Conv2DParameters(batch: 3, inChannels: 300, height: 17, width: 19, outChannels: 25,
+                                 kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+        let plan = WinogradConvolution.Plan(p)
+        #expect(plan.items == 3 && plan.itemTiles == 96 && plan.tiles == 270)
+        Self.check(p, seed: 3)
+    }
+
+    @Test(.enabled(if: available))
+    func weightGradientAcrossTileBlocks() {
+        // 3 × 25 × 25 = 1875 tiles: two blocks of up to 1024, the second partial (851 tiles,
+        // four micro-kernel depth steps of 256 and a rest); 7 output channels: one half-empty
+        // 32-column panel; odd sizes: the last tile row and column overhang the output.
+        let p = Conv2DParameters(batch: 3, inChannels: 5, height: 49, width: 50, outChannels: 7,
+                                 kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 0, padRight: 2)
+        let g = WinogradConvolution.GradientPlan(p)
+        #expect(g.blocks == 2 && g.blockTiles == 1024 && g.plan.tiles == 1875)
+        Self.check(p, seed: 4)
+    }
+
+    @Test(.enabled(if: available))
+    func resultsDoNotDependOnThreads() {
+        let p = Conv2DParameters(batch: 4, inChannels: 48, height: 30, width: 29, outChannels: 40,
+                                 kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+        #expect(WinogradConvolution.Plan(p).items > 3)
+        var rng = SeededGenerator(seed: 12)
+        let x = rng.floats(p.inputCount), w = rng.floats(p.weightCount), b = rng.floats(p.outChannels)
+        let dy = rng.floats(p.outputCount)
+        let saved = KernelThreads.limit
+        defer { KernelThreads.limit = saved }
+        var results: [[UInt32]] = []
+        for threads in [1, 2, 3] {
+            KernelThreads.limit = threads
+            results.append(Conv2DKernels.forward(p, input: x, weight: w, bias: b, path: .winograd).map(\.bitPattern)
+                + Conv2DKernels.backwardWeight(p, input: x, gradOutput: dy, path: .winograd).map(\.bitPattern))
+        }
+        #expect(results.allSatisfy { $0 == results[0] })
+    }
+
+    @Test(.enabled(if: available))
+    func automaticPicksWinogradForWideThreeByThreeLayersOnly() {
+        let wide = Conv2DParameters(batch: 1, inChannels: 64, height: 14, width: 14, outChannels: 64,
+                                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+        #expect(Conv2DKernels.Path.automatic.algorithm(forward: wide, finite: true) == .winograd)
+        #expect(Conv2DKernels.Path.automatic.algorithm(forward: wide, finite: false) == .columns)
+        #expect(Conv2DKernels.Path.automatic.algorithm(weightGradient: wide, finite: true) == .winograd)
+        var small = wide
+        (small.height, small.width) = (7, 7)
+        #expect(Conv2DKernels.Path.automatic.algorithm(forward: small, finite: true) == .winograd)
+        #expect(Conv2DKernels.Path.automatic.algorithm(weightGradient: small, finite: true) != .winograd)
+        var narrow = wide
+        narrow.inChannels = 3
+        #expect(Conv2DKernels.Path.automatic.algorithm(forward: narrow, finite: true) != .winograd)
+        var strided = wide
+        strided.strideH = 2
+        #expect(Conv2DKernels.Path.automatic.algorithm(forward: strided, finite: true) != .winograd)
+        var dilated = wide
+        dilated.dilationW = 2
+        #expect(!WinogradConvolution.supports(dilated))
+        var fiveByFive = wide
+        (fiveByFive.kernelHeight, fiveByFive.kernelWidth) = (5, 5)
+        #expect(!WinogradConvolution.supports(fiveByFive))
+    }
+
+    @Test func problemsBeyondThirtyTwoBitIndicesAreNotSupported() {
+        let huge = Conv2DParameters(batch: 64, inChannels: 512, height: 224, width: 224, outChannels: 64,
+                                    kernelHeight: 3, kernelWidth: 3)
+        #expect(!WinogradConvolution.supports(huge))
+    }
+}
