@@ -4,12 +4,14 @@ import FoveaTensor
 import Testing
 @testable import FoveaNN
 
-/// The PyTorch (float64 autograd) reference cases in `Fixtures/grad`, run through the library.
+/// The PyTorch (float64 autograd) reference cases in `Fixtures/grad` (a copy of the shared ones)
+/// and `Fixtures/grad-winograd` (3×3 layers wide enough for the Winograd kernel, made by the
+/// script beside them), run through the library.
 @Suite struct FixtureTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/grad")
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     struct Case: Sendable, CustomStringConvertible {
+        let directory: URL
         let id: String
         let kind: String
         let integers: [String: [Int]]
@@ -19,7 +21,7 @@ import Testing
         var description: String { id }
 
         func tensor(_ name: String) throws -> Tensor {
-            try Npy.readTensor(from: FixtureTests.directory.appendingPathComponent(try #require(files[name])))
+            try Npy.readTensor(from: directory.appendingPathComponent(try #require(files[name])))
         }
         func ints(_ key: String) -> [Int] { integers[key] ?? [] }
         func flag(_ key: String) -> Bool { flags[key] ?? false }
@@ -27,7 +29,10 @@ import Testing
 
     static let flagKeys: Set<String> = ["bias", "ceil_mode", "count_include_pad", "pool_ceil_mode"]
 
-    static let cases: [Case] = {
+    static let cases: [Case] = load("grad") + load("grad-winograd")
+
+    static func load(_ name: String) -> [Case] {
+        let directory = fixtures.appendingPathComponent(name)
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("manifest.json")),
               let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let entries = manifest["cases"] as? [[String: Any]] else { return [] }
@@ -45,12 +50,14 @@ import Testing
                     integers[key] = [n]
                 }
             }
-            return Case(id: id, kind: kind, integers: integers, flags: flags, files: files, lossScale: scale)
+            return Case(directory: directory, id: id, kind: kind, integers: integers, flags: flags, files: files,
+                        lossScale: scale)
         }
-    }()
+    }
 
-    @Test func manifestListsEveryCase() {
-        #expect(Self.cases.count == 83)
+    @Test func manifestsListEveryCase() {
+        #expect(Self.load("grad").count == 83)
+        #expect(Self.load("grad-winograd").count == 4)
     }
 
     /// `max|r − e| / max|e| ≤ 1e-4` (or `max|r − e| ≤ 1e-9` for an all-zero expectation), as check_grads.py.
@@ -113,7 +120,7 @@ import Testing
             if c.files["db"] != nil { expectClose(run.gradients.parameters[1], try c.tensor("db"), "db", c) }
         }
         if c.kind == "maxpool2d" {
-            let indices = try Npy.readLabels(from: Self.directory.appendingPathComponent(try #require(c.files["indices"])))
+            let indices = try Npy.readLabels(from: c.directory.appendingPathComponent(try #require(c.files["indices"])))
             #expect(run.pass.argmax == indices.labels, "\(c.id) indices")
         }
     }
