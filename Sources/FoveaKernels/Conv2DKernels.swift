@@ -1,13 +1,12 @@
 /// Fast convolution kernels, same contract and layouts as `ReferenceConv2D`.
 ///
 /// Ungrouped convolutions with finite operands run direct kernels (the gradients at stride 1
-/// only): on AVX-512F `WinogradConvolution` for 3×3 stride-1 layers with at least 32 input and
-/// output channels (64 and outputs of 12² for the weight gradient; where 512-bit FMAs run at
-/// full width), `RowTileConvolution` for stride-1
-/// problems that are shallow or have few output channels, and `ChannelVectorConvolution` for
-/// the rest, else `DirectConvolution` on AVX2 and FMA. Every other case unfolds each image into
-/// a column matrix (`Im2Col`) and multiplies it with `GEMM.sgemm`. Either way a result does not
-/// depend on the number of threads.
+/// only): `WinogradConvolution` for 3×3 stride-1 layers with at least 32 input and output
+/// channels (64 and outputs of 12² for the weight gradient), in AVX-512 or AVX2 form; then on
+/// AVX-512F `RowTileConvolution` for stride-1 problems that are shallow or have few output
+/// channels and `ChannelVectorConvolution` for the rest, else `DirectConvolution` on AVX2 and
+/// FMA. Every other case unfolds each image into a column matrix (`Im2Col`) and multiplies it
+/// with `GEMM.sgemm`. Either way a result does not depend on the number of threads.
 public enum Conv2DKernels {
     /// Which algorithm a call uses; `automatic` picks the first direct kernel that applies, in
     /// the order below, on the widest instruction set of ``KernelInstructionSet/active``. A
@@ -21,26 +20,35 @@ public enum Conv2DKernels {
         case channelVectors
         /// `DirectConvolution` (AVX2 and FMA).
         case direct
-        /// `WinogradConvolution` (AVX-512F with full-width FMAs; 3×3 at stride 1 and dilation 1).
-        case winograd
+        /// `WinogradConvolution` on AVX-512F or AVX2 (3×3 at stride 1 and dilation 1).
+        case winograd(KernelInstructionSet)
         case columns
 
         /// Every path a test may request.
         static let all: [Path] = [
-            .automatic, .winograd, .rowTiles(.avx512), .rowTiles(.avx2), .channelVectors, .direct, .columns,
+            .automatic, .winograd(.avx512), .winograd(.avx2), .rowTiles(.avx512), .rowTiles(.avx2), .channelVectors,
+            .direct, .columns,
         ]
 
-        /// The paths `automatic` tries for `p`, in order, on this CPU and limit. A strided
-        /// forward pass runs the AVX2 direct kernel first where AVX-512 FMAs run at the AVX2 rate
-        /// (Zen 4: on the ResNet stem, 7×7 stride 2 with 3 input channels, 80 ms against the
-        /// channel vectors' 104), and the channel vectors first on cores with full-width 512-bit
-        /// FMAs (an Intel Xeon: 77–79 ms against the direct kernel's 102–107).
+        /// The paths `automatic` tries for `p`, in order, on this CPU and limit: this CPU's
+        /// Winograd form (which takes only the 3×3 stride-1 problems it prefers), then the
+        /// direct kernels.
         private static func automaticCandidates(_ p: Conv2DParameters) -> [Path] {
+            let winograd = WinogradConvolution.preferred.map { [Path.winograd($0.instructionSet)] } ?? []
+            return winograd + directCandidates(p)
+        }
+
+        /// The direct kernels `automatic` tries for `p`, in order. A strided forward pass runs
+        /// the AVX2 direct kernel first where AVX-512 FMAs run at the AVX2 rate (Zen 4: on the
+        /// ResNet stem, 7×7 stride 2 with 3 input channels, 80 ms against the channel vectors'
+        /// 104), and the channel vectors first on cores with full-width 512-bit FMAs (an Intel
+        /// Xeon: 77–79 ms against the direct kernel's 102–107).
+        private static func directCandidates(_ p: Conv2DParameters) -> [Path] {
             switch KernelInstructionSet.active {
             case .avx512 where (p.strideH > 1 || p.strideW > 1) && KernelInstructionSet.avx512SplitsFMA:
                 [.direct, .channelVectors]
             case .avx512 where p.strideH > 1 || p.strideW > 1: [.channelVectors, .direct]
-            case .avx512: [.winograd, .rowTiles(.avx512), .channelVectors, .direct]
+            case .avx512: [.rowTiles(.avx512), .channelVectors, .direct]
             case .avx2: [.rowTiles(.avx2), .direct]
             case .portable: []
             }
@@ -58,8 +66,9 @@ public enum Conv2DKernels {
                     return self == .automatic ? kernel.prefers(p) : kernel.supports(p)
                 case .channelVectors: return ChannelVectorConvolution.supportsForward(p)
                 case .direct: return DirectConvolution.supportsForward(p)
-                case .winograd:
-                    return self == .automatic ? WinogradConvolution.prefers(p) : WinogradConvolution.supports(p)
+                case .winograd(let set):
+                    let kernel = WinogradConvolution(instructionSet: set)
+                    return self == .automatic ? kernel.prefers(p) : kernel.supports(p)
                 case .automatic, .columns: return false
                 }
             } ?? .columns
@@ -77,8 +86,9 @@ public enum Conv2DKernels {
                 switch candidate {
                 case .channelVectors: ChannelVectorConvolution.supportsBackward(p)
                 case .direct: DirectConvolution.supportsBackward(p)
-                case .winograd:
-                    self == .automatic ? WinogradConvolution.prefersWeightGradient(p) : WinogradConvolution.supports(p)
+                case .winograd(let set):
+                    self == .automatic ? WinogradConvolution(instructionSet: set).prefersWeightGradient(p)
+                        : WinogradConvolution(instructionSet: set).supports(p)
                 case .automatic, .rowTiles, .columns: false
                 }
             } ?? .columns
@@ -203,9 +213,9 @@ public enum Conv2DKernels {
             input.withUnsafeBufferPointer { x in
                 gradOutput.withUnsafeBufferPointer { dy in
                     switch path.algorithm(weightGradient: p, finite: allFinite(x) && allFinite(dy)) {
-                    case .winograd:
-                        WinogradConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
-                                                           gradWeight: dw.baseAddress!)
+                    case .winograd(let set):
+                        WinogradConvolution(instructionSet: set).weightGradient(
+                            p, input: x.baseAddress!, gradOutput: dy.baseAddress!, gradWeight: dw.baseAddress!)
                     case .channelVectors:
                         ChannelVectorConvolution.weightGradient(p, input: x.baseAddress!, gradOutput: dy.baseAddress!,
                                                                 gradWeight: dw.baseAddress!)
@@ -228,8 +238,9 @@ public enum Conv2DKernels {
         output: UnsafeMutablePointer<Float>, weight: ConvolutionWeights.Source
     ) {
         switch algorithm {
-        case .winograd:
-            WinogradConvolution.forward(problem, input: input, weight: weight, bias: bias, output: output)
+        case .winograd(let set):
+            WinogradConvolution(instructionSet: set).forward(problem, input: input, weight: weight, bias: bias,
+                                                              output: output)
         case .rowTiles(let set):
             let kernel = RowTileConvolution(instructionSet: set)
             withPacked(kernel.packedCount(problem), { kernel.pack(problem, into: $0, source: weight) }) {

@@ -11,10 +11,11 @@ import Synchronization
 public enum KernelInstructionSet: String, Sendable, CaseIterable, Comparable {
     /// Portable Swift SIMD code and the column path: runs everywhere.
     case portable
-    /// AVX2 with FMA: the 6×16 GEMM micro-kernel and `DirectConvolution`.
+    /// AVX2 with FMA: the 6×16 GEMM micro-kernel, `DirectConvolution` and the AVX2 form of
+    /// `WinogradConvolution`.
     case avx2
     /// AVX-512F: `RowTileConvolution`, `ChannelVectorConvolution` and, where 512-bit FMAs run at
-    /// full width, the 12×32 GEMM micro-kernel.
+    /// full width, the 12×32 GEMM micro-kernel and the AVX-512 form of `WinogradConvolution`.
     case avx512
 
     private var rank: Int {

@@ -5,9 +5,9 @@ import CFoveaKernels
 /// The forward pass computes each tile's outputs as `Aᵀ [Σ_c U[o, c] ⊙ V[c]] A` with
 /// `U = G g Gᵀ`, so `∂E/∂g[o, c] = Gᵀ (Σ_tiles Z[o] ⊙ V[c]) G` with `Z = A ∂y Aᵀ` (4×4 from each
 /// tile's 2×2 output gradient). For each of the 16 points the sum over tiles is one matrix
-/// product, input channels × tiles × output channels, run by the 12×32 AVX-512 micro-kernel with
-/// the tiles as its depth. The tiles are taken in blocks: all threads transform one block
-/// (`V` by 12-channel panels, `Z` by 16-channel halves of 32-channel panels), then multiply
+/// product, input channels × tiles × output channels, run by the GEMM micro-kernel with the
+/// tiles as its depth. The tiles are taken in blocks: all threads transform one block (`V` by
+/// weight-panel rows of channels, `Z` by vector-wide parts of tile-panel columns), then multiply
 /// it into the 16 sums, each sum element accumulated block after block in the same order
 /// whichever thread runs it, so results do not depend on threads.
 extension WinogradConvolution {
@@ -21,10 +21,10 @@ extension WinogradConvolution {
         /// block's transforms within 8 MiB, at most 1024.
         let blockTiles: Int
 
-        init(_ p: Conv2DParameters) {
-            plan = Plan(p)
-            paddedIn = DirectConvolution.roundUp(p.inChannels, WinogradConvolution.panelRows)
-            paddedOut = DirectConvolution.roundUp(p.outChannels, WinogradConvolution.panelTiles)
+        init(_ p: Conv2DParameters, kernel: WinogradConvolution) {
+            plan = Plan(p, kernel: kernel)
+            paddedIn = DirectConvolution.roundUp(p.inChannels, kernel.panelRows)
+            paddedOut = DirectConvolution.roundUp(p.outChannels, kernel.panelTiles)
             let depth = WinogradConvolution.depthBlock
             let fitting = (1 << 21) / (16 * (paddedIn + paddedOut)) / depth * depth
             blockTiles = max(depth, min(4 * depth, fitting))
@@ -34,8 +34,8 @@ extension WinogradConvolution {
         var pointInputs: Int { paddedIn * blockTiles }
         var pointGradients: Int { paddedOut * blockTiles }
         var pointSums: Int { paddedIn * paddedOut }
-        var inputPanels: Int { paddedIn / WinogradConvolution.panelRows }
-        var outputPanels: Int { paddedOut / WinogradConvolution.panelTiles }
+        var inputPanels: Int { paddedIn / plan.kernel.panelRows }
+        var outputPanels: Int { paddedOut / plan.kernel.panelTiles }
         var floats: Int { 16 * (pointInputs + pointGradients + pointSums) }
     }
 
@@ -43,11 +43,13 @@ extension WinogradConvolution {
     static let panelsPerItem = 8
 
     /// `∂E/∂w` (OIHW, every element written) of the forward problem `p` (``supports(_:)`` must hold).
-    static func weightGradient(
+    func weightGradient(
         _ p: Conv2DParameters, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradWeight: UnsafeMutablePointer<Float>
     ) {
-        let g = GradientPlan(p)
+        let g = GradientPlan(p, kernel: self)
+        let (panelsPerItem, depthBlock) = (Self.panelsPerItem, Self.depthBlock)
+        let vectorsPerPanel = panelTiles / lanes
         let multiplyAdds = p.batch * p.outChannels * p.outHeight * p.outWidth * p.inChannels * 9
         let workers = ThreadTeam.workers(multiplyAdds: multiplyAdds, items: 16)
         let buffer = GEMMWorkspacePool.take(count: g.floats)
@@ -60,26 +62,41 @@ extension WinogradConvolution {
             for block in 0..<g.blocks {
                 let first = block * g.blockTiles
                 let count = min(g.blockTiles, g.plan.tiles - first)
-                describe(g.plan, first: first, count: count, valid: count, input: true,
-                         base: inBase, row: inRow, column: inColumn)
-                describe(g.plan, first: first, count: count, valid: count, input: false,
-                         base: outBase, row: outRow, column: outColumn)
-                // V = Bᵀ d B by 12-channel panels, then Z = A ∂y Aᵀ by 16-channel half panels.
-                ThreadTeam.forEach(g.inputPanels + 2 * g.outputPanels, workers: workers) { _, item in
+                Self.describe(g.plan, first: first, count: count, valid: count, input: true,
+                              base: inBase, row: inRow, column: inColumn)
+                Self.describe(g.plan, first: first, count: count, valid: count, input: false,
+                              base: outBase, row: outRow, column: outColumn)
+                // V = Bᵀ d B by weight-panel rows of channels, then Z = A ∂y Aᵀ by vector-wide
+                // parts of the tile panels.
+                ThreadTeam.forEach(g.inputPanels + vectorsPerPanel * g.outputPanels, workers: workers) { _, item in
                     if item < g.inputPanels {
                         let c0 = item * panelRows
-                        fovea_winograd_input_channels_avx512(
-                            count, min(panelRows, p.inChannels - c0), panelRows, input + c0 * p.height * p.width,
-                            p.height * p.width, p.width, p.height, inBase, inRow, inColumn,
-                            v + c0 * g.blockTiles, g.pointInputs, panelRows)
+                        let (channels, source) = (min(panelRows, p.inChannels - c0), input + c0 * p.height * p.width)
+                        let (plane, target) = (p.height * p.width, v + c0 * g.blockTiles)
+                        if instructionSet == .avx512 {
+                            fovea_winograd_input_channels_avx512(
+                                count, channels, panelRows, source, plane, p.width, p.height, inBase, inRow, inColumn,
+                                target, g.pointInputs, panelRows)
+                        } else {
+                            fovea_winograd_input_channels_avx2(
+                                count, channels, panelRows, source, plane, p.width, p.height, inBase, inRow, inColumn,
+                                target, g.pointInputs, panelRows)
+                        }
                     } else {
-                        let half = item - g.inputPanels, o0 = half * lanes
+                        let part = item - g.inputPanels, o0 = part * lanes
                         let plane = p.outHeight * p.outWidth
-                        fovea_winograd_gradient_channels_avx512(
-                            count, max(0, min(lanes, p.outChannels - o0)), gradOutput + min(o0, p.outChannels) * plane,
-                            plane, p.outWidth, p.outHeight, outBase, outRow, outColumn,
-                            z + (half / 2) * panelTiles * g.blockTiles + (half % 2) * lanes,
-                            g.pointGradients, panelTiles)
+                        let channels = max(0, min(lanes, p.outChannels - o0))
+                        let source = gradOutput + min(o0, p.outChannels) * plane
+                        let target = z + (part / vectorsPerPanel) * panelTiles * g.blockTiles + (part % vectorsPerPanel) * lanes
+                        if instructionSet == .avx512 {
+                            fovea_winograd_gradient_channels_avx512(
+                                count, channels, source, plane, p.outWidth, p.outHeight, outBase, outRow, outColumn,
+                                target, g.pointGradients, panelTiles)
+                        } else {
+                            fovea_winograd_gradient_channels_avx2(
+                                count, channels, source, plane, p.outWidth, p.outHeight, outBase, outRow, outColumn,
+                                target, g.pointGradients, panelTiles)
+                        }
                     }
                 }
                 // S[point] += V[point]ᵀ · Z[point] over this block's tiles.
@@ -94,7 +111,7 @@ extension WinogradConvolution {
                             while k0 < count {
                                 let depth = min(depthBlock, count - k0)
                                 GEMMMicroKernel.run(
-                                    .avx512, kc: depth, a: a + panel * panelRows * g.blockTiles + k0 * panelRows,
+                                    microKernel, kc: depth, a: a + panel * panelRows * g.blockTiles + k0 * panelRows,
                                     b: b + column * panelTiles * g.blockTiles + k0 * panelTiles,
                                     c: c + panel * panelRows * g.paddedOut + column * panelTiles,
                                     ldc: g.paddedOut, alpha: 1, beta: block == 0 && k0 == 0 ? 0 : 1)

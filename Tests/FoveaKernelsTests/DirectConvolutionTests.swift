@@ -115,14 +115,15 @@ import Testing
         case .avx512:
             #expect(automatic.algorithm(forward: lenet, finite: true) == .rowTiles(.avx512))
             #expect(automatic.algorithm(forward: narrow, finite: true) == .rowTiles(.avx512))
-            // Where 512-bit FMAs run at full width, 3×3 stride-1 layers this wide run Winograd.
+            // 3×3 stride-1 layers this wide run Winograd, in AVX2 form where 512-bit FMAs split.
             #expect(automatic.algorithm(forward: wide, finite: true)
-                    == (KernelInstructionSet.avx512SplitsFMA ? .channelVectors : .winograd))
+                    == .winograd(KernelInstructionSet.avx512SplitsFMA ? .avx2 : .avx512))
         case .avx2:
-            // AVX2 row tiles take only shallow problems; the rest run the direct kernel.
+            // AVX2 row tiles take only shallow problems; the rest run the direct kernel, but for
+            // wide 3×3 stride-1 layers, which run Winograd.
             #expect(automatic.algorithm(forward: lenet, finite: true) == .rowTiles(.avx2))
             #expect(automatic.algorithm(forward: narrow, finite: true) == .direct)
-            #expect(automatic.algorithm(forward: wide, finite: true) == .direct)
+            #expect(automatic.algorithm(forward: wide, finite: true) == .winograd(.avx2))
         case .portable:
             #expect(automatic.algorithm(forward: lenet, finite: true) == .columns)
         }

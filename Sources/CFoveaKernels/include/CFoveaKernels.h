@@ -110,6 +110,24 @@ void fovea_winograd_gradient_channels_avx512(long tiles, long channels, const fl
                                              long height, const int *base, const int *row, const int *column,
                                              float *z, long pointStride, long tileStride);
 
+/// The AVX2 forms of the four Winograd transforms above, with 8 lanes instead of 16 (tiles for
+/// `fovea_winograd_input_avx2` and `fovea_winograd_output_avx2`, channels for the other two;
+/// `channels` and `lanes` at most 8 there). Same arguments and layouts otherwise. Only call when
+/// `fovea_cpu_has_avx2_fma()` returns 1.
+void fovea_winograd_input_avx2(long channels, const float *x, long plane, long width, long height,
+                               const int *base, const int *row, const int *column,
+                               float *v, long pointStride, long channelStride);
+void fovea_winograd_output_avx2(long channels, const float *m, long pointStride, long channelStride,
+                                float *y, long plane, long width, long height,
+                                const int *base, const int *row, const int *column, long lanes,
+                                const float *bias);
+void fovea_winograd_input_channels_avx2(long tiles, long channels, long lanes, const float *x, long plane,
+                                        long width, long height, const int *base, const int *row,
+                                        const int *column, float *v, long pointStride, long tileStride);
+void fovea_winograd_gradient_channels_avx2(long tiles, long channels, const float *dy, long plane, long width,
+                                           long height, const int *base, const int *row, const int *column,
+                                           float *z, long pointStride, long tileStride);
+
 /// The last step of the Winograd F(2×2, 3×3) weight gradient: for every output channel `o` and
 /// input channel `ci`, the 16 sums `S[p] = s[p·pointStride + ci·ldc + o]` become the 3×3 kernel
 /// gradient `Gᵀ S G`, written to `dw + (o·inChannels + ci)·9` (OIHW).
