@@ -90,7 +90,7 @@ struct WinogradConvolution: Equatable {
         let tiles: Int
         /// Output channels rounded up to whole weight panels.
         let paddedOutChannels: Int
-        /// Tiles per work item: whole 32-tile panels.
+        /// Tiles per work item: whole panels, at most ``WinogradConvolution/maximumItemTiles``.
         let itemTiles: Int
         let items: Int
 
@@ -202,12 +202,12 @@ struct WinogradConvolution: Equatable {
         let panels = (count + panelTiles - 1) / panelTiles
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * 16) { lane in
             let base = lane.baseAddress!, row = base + 16, column = base + 32
-            // Bᵀ d B for every 16-lane group of whole panels (lanes past the last tile read zeros).
-            let halves = panelTiles / lanes
-            for group in 0..<(panels * halves) {
+            // Bᵀ d B for every vector of tiles in whole panels (lanes past the last tile read zeros).
+            let vectorsPerPanel = panelTiles / lanes
+            for group in 0..<(panels * vectorsPerPanel) {
                 Self.describe(plan, first: first + group * lanes, count: lanes, valid: count - group * lanes,
                               input: true, base: base, row: row, column: column)
-                let target = v + (group / halves) * p.inChannels * panelTiles + (group % halves) * lanes
+                let target = v + (group / vectorsPerPanel) * p.inChannels * panelTiles + (group % vectorsPerPanel) * lanes
                 if instructionSet == .avx512 {
                     fovea_winograd_input_avx512(p.inChannels, input, p.height * p.width, p.width, p.height,
                                                 base, row, column, target, plan.pointInputs, panelTiles)

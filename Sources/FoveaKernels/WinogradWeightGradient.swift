@@ -14,7 +14,8 @@ extension WinogradConvolution {
     /// Tile blocks, panel sizes and buffer layout of one weight gradient.
     struct GradientPlan {
         let plan: Plan
-        /// Input channels rounded up to 12-row panels, output channels to 32-column panels.
+        /// Input channels rounded up to whole weight panels (12 or 6 rows), output channels to
+        /// whole tile panels (32 or 16 columns).
         let paddedIn: Int
         let paddedOut: Int
         /// Tiles per block: a multiple of the 256-step micro-kernel depth, as many as keep the
