@@ -261,8 +261,10 @@ void fovea_winograd_weights(long outChannels, long paddedOutChannels, long inCha
 
 void fovea_winograd_weight_gradient(long outChannels, long inChannels, const float *s, long pointStride, long ldc,
                                     float *dw) {
-    for (long o = 0; o < outChannels; o++) {
-        for (long ci = 0; ci < inChannels; ci++) {
+    // Input channels outermost: the 16 sums of consecutive output channels are 16 sequential
+    // streams.
+    for (long ci = 0; ci < inChannels; ci++) {
+        for (long o = 0; o < outChannels; o++) {
             const float *src = s + ci * ldc + o;
             float m[4][4];
             for (int p = 0; p < 16; p++) m[p / 4][p % 4] = src[p * pointStride];
